@@ -1,0 +1,303 @@
+"""derive(): every partial of the loss by the chain rule, as named local factors.
+
+The article writes ∂L/∂w1 = ∂L/∂y_pred · ∂y_pred/∂h1 · ∂h1/∂w1.  Each factor
+is a *local* derivative, read off a rule in :mod:`derivations.rules`:
+
+* the loss factor ∂L/∂y_pred (or ∂L/∂sum_o1 where the loss starts there),
+* edge factors ∂y_pred/∂h1 = w5 · f'(sum_o1), one per connection,
+* local factors ∂h1/∂w1 = x1 · f'(sum_h1) and ∂h1/∂b1 = f'(sum_h1).
+
+The chain of a parameter is followed back from the loss through every neuron
+with a single consumer.  A neuron whose output feeds several neurons reaches
+the loss along several paths; there the chain starts at an *upstream* factor
+∂L/∂h (named ``d_L_d_h1``), itself the sum over its consumers.  Each neuron is
+visited once, so the cost is linear in the size of the network; the paths
+are only enumerated on request (:attr:`Partial.paths`).
+
+>>> d = derive()
+>>> [f.name for f in d.partials["w1"].factors]
+['d_L_d_ypred', 'd_ypred_d_h1', 'd_h1_d_w1']
+>>> [f.name for f in d.partials["w5"].factors]
+['d_L_d_ypred', 'd_ypred_d_w5']
+>>> d.factors["d_h1_d_w1"].named
+x1*d_sigmoid(sum_h1)
+>>> d.factors["d_h1_d_w1"].raw
+x1*d_sigmoid(b1 + w1*x1 + w2*x2)
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from sympy import Add, Mul, S, Symbol
+
+from derivations.graph import Graph, Neuron, build_graph, real
+from derivations.network import Network, article_network
+
+#: beyond this many paths, Partial.paths refuses to enumerate them
+MAX_PATHS = 4096
+
+
+def quantity_name(symbol):
+    """How a quantity appears inside a factor's name: y_pred -> ypred (the article's d_L_d_ypred)."""
+    return symbol.name.replace("y_pred", "ypred")
+
+
+def factor_name(of, wrt):
+    """``d_<of>_d_<wrt>``, e.g. d_h1_d_w1, d_L_d_ypred."""
+    return f"d_{quantity_name(of)}_d_{quantity_name(wrt)}"
+
+
+@dataclass(frozen=True, eq=False)
+class Factor:
+    """One named local factor ∂<of>/∂<wrt> of a chain.
+
+    ``named`` is its formula in the named quantities (sum_h1, h1, ..., y_pred);
+    for an upstream factor it is the sum over consumers, in other factors'
+    symbols.  ``raw`` is the same in inputs, targets and parameters.
+    ``kind`` is ``"loss"``, ``"edge"``, ``"local"`` or ``"upstream"``.
+    """
+
+    name: str
+    of: Symbol
+    wrt: Symbol
+    named: object
+    kind: str
+    derivation: "Derivation" = field(repr=False)
+
+    @property
+    def symbol(self):
+        """The symbol that stands for this factor inside other expressions."""
+        return real(self.name)
+
+    @cached_property
+    def raw(self):
+        return self.derivation.to_raw(self.named)
+
+    def __repr__(self):
+        return f"<Factor {self.name} = {self.named}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Partial:
+    """∂L/∂param: the product of ``factors``, the chain the article writes.
+
+    ``n_paths`` counts the routes from the parameter to the loss; when it is
+    more than one, the first factor is an upstream factor (a sum over paths)
+    and :attr:`paths` lists the routes one by one.
+    """
+
+    param: Symbol
+    neuron: Neuron
+    factors: tuple
+    n_paths: int
+    derivation: "Derivation" = field(repr=False)
+
+    @property
+    def name(self):
+        return self.param.name
+
+    @property
+    def symbol(self):
+        """d_L_d_w1: the symbol of this partial in generated statements."""
+        return real(f"d_L_d_{self.name}")
+
+    @property
+    def named(self):
+        """The chain as a product of factor symbols."""
+        return Mul(*(f.symbol for f in self.factors))
+
+    @cached_property
+    def expr(self):
+        """The whole partial in raw symbols (inputs, targets, parameters)."""
+        return self.derivation.to_raw(self.named)
+
+    @property
+    def paths(self):
+        """Every route to the loss as a chain of loss, edge and local factors (no upstream sums)."""
+        if self.n_paths > MAX_PATHS:
+            raise ValueError(
+                f"{self.name} reaches the loss along {self.n_paths} paths, too many to list; "
+                "use .factors, whose upstream factor sums them"
+            )
+        local = self.factors[-1]
+        return tuple(p + (local,) for p in self.derivation._paths_to(self.neuron))
+
+    def __repr__(self):
+        chain = " * ".join(f.name for f in self.factors)
+        return f"<Partial d_L_d_{self.name} = {chain}>"
+
+
+class Derivation:
+    """The chain-rule derivation of a network's single-sample loss.
+
+    The single source of truth: printers, code emitters, the numeric functions
+    and the checker all read from it.
+
+    Attributes
+    ----------
+    network, graph
+        The description and its symbols (:class:`derivations.graph.Graph`).
+    params
+        The parameter symbols, all weights then all biases.
+    partials
+        ``{name: Partial}`` in parameter order.
+    factors
+        ``{name: Factor}``: every distinct factor, from the loss backwards.
+    """
+
+    def __init__(self, network: Network):
+        self.network = network
+        self.graph: Graph = build_graph(network)
+        g = self.graph
+        self.params = g.params
+        self.inputs = g.inputs
+        self.targets = g.targets
+        self.factors = {}
+        self.edges = {}  # (consumer, neuron) -> edge factor
+        self.handle = {}  # neuron -> the quantity its chain enters by (y_pred, sum_o1 or h1)
+        self.chain_to = {}  # neuron -> factors whose product is ∂L/∂handle
+        self.n_paths = {}
+
+        rule = g.loss_rule
+        for y, o in zip(g.targets, g.outputs):
+            self.handle[o] = o.out if rule.wrt == "output" else o.sum
+            self.chain_to[o] = (self._factor(g.loss, self.handle[o], rule.derivative(y, o.out), "loss"),)
+            self.n_paths[o] = 1
+        # from the output layer back, each neuron once: its chain, its local
+        # factors, then an edge factor for each neuron feeding it (the article's order)
+        local = {}
+        for layer in reversed(g.layers):
+            for n in layer:
+                if n not in self.chain_to:
+                    self._enter_hidden(n)
+                for p, i in zip(n.params, n.inputs + (S.One,)):
+                    local[p] = self._factor(self.handle[n], p, i * self._fprime(n), "local")
+                for i, w in zip(n.inputs, n.weights):
+                    if i not in g.inputs:
+                        self.edges[n, g.neuron_of(i)] = self._factor(self.handle[n], i, w * self._fprime(n), "edge")
+        self.partials = {
+            p.name: Partial(p, n, self.chain_to[n] + (local[p],), self.n_paths[n], self)
+            for p, n in ((p, g.neuron_of(p)) for p in self.params)
+        }
+
+    # --- building -------------------------------------------------------------------
+
+    def _factor(self, of, wrt, named, kind):
+        f = Factor(factor_name(of, wrt), of, wrt, named, kind, self)
+        self.factors[f.name] = f
+        return f
+
+    def _fprime(self, neuron):
+        """∂handle/∂sum for a neuron: f'(sum), or 1 where the chain enters at the sum."""
+        if self.handle[neuron] == neuron.sum:
+            return S.One
+        return neuron.activation.derivative_of(neuron.sum)
+
+    def _enter_hidden(self, n):
+        self.handle[n] = n.out
+        consumers = [m for m, _ in self.graph.consumers(n)]
+        self.n_paths[n] = sum(self.n_paths[m] for m in consumers)
+        if len(consumers) == 1:
+            m = consumers[0]
+            self.chain_to[n] = self.chain_to[m] + (self.edges[m, n],)
+        else:
+            total = Add(*(Mul(*(f.symbol for f in self.chain_to[m])) * self.edges[m, n].symbol for m in consumers))
+            self.chain_to[n] = (self._factor(self.graph.loss, n.out, total, "upstream"),)
+
+    def _paths_to(self, n):
+        if n in self.graph.outputs:
+            return [self.chain_to[n]]
+        return [p + (self.edges[m, n],) for m, _ in self.graph.consumers(n) for p in self._paths_to(m)]
+
+    # --- reading --------------------------------------------------------------------
+
+    @property
+    def loss(self):
+        """The single-sample loss as a SymPy expression in parameters, inputs and targets."""
+        return self.graph.loss_raw
+
+    @property
+    def quantities(self):
+        """``{symbol: definition}`` of the named quantities sum_h1, h1, ..., y_pred, L."""
+        return self.graph.definitions
+
+    def to_raw(self, expr):
+        """``expr`` (in factor symbols and named quantities) written in raw symbols."""
+        return self.graph.to_raw(expr.xreplace(self._factor_raw))
+
+    @cached_property
+    def _factor_raw(self):
+        # factors were made from the loss backwards: each one only uses earlier ones
+        table = {}
+        for f in self.factors.values():
+            table[f.symbol] = f.named.xreplace(table)
+        return table
+
+    def verify(self, points=3, seed=0):
+        """Prove every chain-rule partial equal to ``sympy.diff`` of the expanded loss.
+
+        Returns ``{param: how}`` with ``how`` either ``"symbolic"`` (the
+        difference simplifies to 0) or ``"numeric"`` (it vanishes to 50 digits
+        at ``points`` random rational points); raises
+        :class:`derivations.verify.VerificationError` naming the first
+        parameter that disagrees.  See :func:`derivations.verify.verify`.
+
+        >>> set(derive().verify().values())
+        {'symbolic'}
+        """
+        from derivations.verify import verify
+
+        return verify(self, points=points, seed=seed)
+
+    @cached_property
+    def numeric(self):
+        """The lambdified numeric functions, built on first use."""
+        from derivations.numeric import NumericDerivation
+
+        return NumericDerivation(self)
+
+    def gradient(self, params, X, y):
+        """The gradient of the mean loss over the samples, ``{name: float}``.
+
+        ``params`` maps every parameter name to a number, ``X`` holds one
+        sample per row (n x inputs) and ``y`` the targets.  One sample gives
+        the article's per-sample gradient.
+
+        >>> alice = dict(w1=1, w2=1, w3=1, w4=1, w5=1, w6=1, b1=0, b2=0, b3=0)
+        >>> print(derive().gradient(alice, [[-2, -1]], [1])["w1"])
+        0.02146953526581111
+        """
+        return self.numeric.gradient(params, X, y)
+
+    def loss_value(self, params, X, y):
+        """The mean loss over the samples (the article's MSE for its network).
+
+        >>> zeros = dict.fromkeys(["w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3"], 0)
+        >>> print(derive().loss_value(zeros, [[-2, -1]], [1]))   # (1 - f(0))^2
+        0.25
+        """
+        return self.numeric.loss_value(params, X, y)
+
+    def __repr__(self):
+        return f"<Derivation of a {self.network.describe()}: {len(self.params)} partials>"
+
+
+def derive(network: "Network | None" = None) -> Derivation:
+    """Derive every partial of ``network``'s loss (default: the article's network).
+
+    Derivations are cached: deriving the same network again is free.
+
+    >>> d = derive()
+    >>> d.params
+    (w1, w2, w3, w4, w5, w6, b1, b2, b3)
+    >>> d.partials["b3"]
+    <Partial d_L_d_b3 = d_L_d_ypred * d_ypred_d_b3>
+    >>> d.partials["b3"].factors[1].raw
+    d_sigmoid(b3 + w5*sigmoid(b1 + w1*x1 + w2*x2) + w6*sigmoid(b2 + w3*x1 + w4*x2))
+    """
+    return _derive(network if network is not None else article_network())
+
+
+@lru_cache(maxsize=32)
+def _derive(network):
+    return Derivation(network)

@@ -1,0 +1,120 @@
+"""What the commands share: one-line errors, network options, safe output files."""
+
+import argparse
+import math
+import os
+import re
+import sys
+import tempfile
+
+from derivations.network import Network, NetworkError
+from derivations.rules import ACTIVATIONS, LOSSES
+
+
+class UsageError(Exception):
+    """A mistake the user can fix: printed as one line, exit status 2."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr (and exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def add_network_options(parser):
+    """--net, --activation, --output-activation, --loss: the network to work on."""
+    group = parser.add_argument_group("network (default: the article's 2-2-1 sigmoid network with MSE)")
+    group.add_argument("--net", default="2-2-1", metavar="SIZES",
+                       help="layer sizes joined by '-', inputs first, e.g. 2-3-3-1 (default 2-2-1)")
+    group.add_argument("--activation", default="sigmoid", metavar="NAME",
+                       help=f"activation of every layer, or one per layer joined by ',' "
+                            f"({', '.join(ACTIVATIONS)}; default sigmoid)")
+    group.add_argument("--output-activation", default=None, metavar="NAME",
+                       help="activation of the output layer, if different")
+    group.add_argument("--loss", default="mse", metavar="NAME",
+                       help=f"loss ({', '.join(LOSSES)}; default mse)")
+
+
+def network_from_args(args):
+    """The :class:`Network` the options describe; a bad one is a :class:`UsageError`."""
+    activation = args.activation
+    if "," in activation:
+        activation = tuple(part.strip() for part in activation.split(","))
+    try:
+        return Network.parse(args.net, activation, args.output_activation, args.loss)
+    except NetworkError as error:
+        raise UsageError(str(error)) from None
+
+
+def add_output_options(parser):
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def emit(text, path=None, force=False):
+    """Print ``text``, or write it to ``path`` atomically, never over a file without ``force``."""
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    write_file(path, text.encode("utf-8"), force)
+
+
+def write_file(path, data, force=False):
+    """Write bytes to ``path`` atomically: a reader sees the old file or the new one, never half."""
+    if os.path.isdir(path):
+        raise UsageError(f"{path} is a directory; give a file name")
+    if os.path.exists(path) and not force:
+        raise UsageError(f"{path} exists; use --force to overwrite it")
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"cannot write {path}: directory {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".nnderive-", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError as error:
+        os.unlink(tmp)
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(text, what):
+    """A finite decimal number, parsed strictly (never evaluated).
+
+    >>> parse_number(" -2.5e1 ", "x1")
+    -25.0
+    >>> parse_number("1/2", "x1")
+    Traceback (most recent call last):
+    ...
+    derivations.commands.common.UsageError: x1: '1/2' is not a number
+    """
+    stripped = text.strip()
+    if not _NUMBER.fullmatch(stripped):
+        raise UsageError(f"{what}: {text!r} is not a number")
+    value = float(stripped)
+    if not math.isfinite(value):
+        raise UsageError(f"{what}: {text!r} is too large")
+    return value
+
+
+def parse_numbers(text, count, what):
+    """``count`` comma-separated numbers, e.g. ``--weights 1,1,1,1,1,1``.
+
+    >>> parse_numbers("1, 0,-2", 3, "--biases")
+    [1.0, 0.0, -2.0]
+    >>> parse_numbers("1,1", 3, "--biases")
+    Traceback (most recent call last):
+    ...
+    derivations.commands.common.UsageError: --biases: expected 3 numbers separated by commas, got 2
+    """
+    parts = text.split(",")
+    if len(parts) != count:
+        raise UsageError(f"{what}: expected {count} numbers separated by commas, got {len(parts)}")
+    return [parse_number(p, what) for p in parts]

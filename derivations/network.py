@@ -1,0 +1,177 @@
+"""The description of a layered network: sizes, activations and loss, as data.
+
+A :class:`Network` says *what* to derive; :mod:`derivations.graph` turns it
+into symbols and :func:`derivations.derive` into partials.  Nothing here knows
+the article's 2-2-1 shape except :func:`article_network`.
+
+Naming, for any sizes (the article's scheme, continued):
+
+* inputs ``x1, x2, ...``; hidden neurons ``h1, h2, ...`` numbered on through
+  all hidden layers (in a 2-3-3-1 network the first hidden layer is h1..h3,
+  the second h4..h6); output neurons ``o1, o2, ...``;
+* the pre-activation of neuron h1 is ``sum_h1``; the output of a single
+  output neuron is ``y_pred`` (the article's o1) with target ``y_true``;
+  with several outputs they are ``o1, o2, ...`` with targets ``y_true1, ...``;
+* weights ``w1, w2, ...`` layer by layer, neuron by neuron, input by input;
+  biases ``b1, b2, ...`` neuron by neuron, layer by layer; the parameters are
+  all weights, then all biases.
+"""
+
+import re
+from dataclasses import dataclass
+
+from derivations.rules import ACTIVATIONS, LOSSES
+
+
+class NetworkError(ValueError):
+    """A network description that cannot be built; the message says why."""
+
+
+@dataclass(frozen=True)
+class Network:
+    """A fully connected feed-forward network, described as data.
+
+    ``activation`` is one name for every layer or a sequence with one name per
+    layer after the inputs; ``output_activation``, if given, overrides the
+    output layer's.  ``loss`` is ``"mse"`` or ``"bce"``.
+
+    Examples
+    --------
+    >>> net = Network(layers=(2, 2, 1))
+    >>> net.activations, net.loss, net.n_weights, net.n_biases
+    (('sigmoid', 'sigmoid'), 'mse', 6, 3)
+    >>> Network((2, 3, 3, 1), activation="tanh", output_activation="sigmoid", loss="bce").activations
+    ('tanh', 'tanh', 'sigmoid')
+    >>> Network((2, 2, 1), loss="hinge")
+    Traceback (most recent call last):
+    ...
+    derivations.network.NetworkError: unknown loss 'hinge' (choose from: mse, bce)
+    """
+
+    layers: tuple = (2, 2, 1)
+    activation: "str | tuple" = "sigmoid"
+    output_activation: "str | None" = None
+    loss: str = "mse"
+
+    def __post_init__(self):
+        layers = self.layers
+        if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
+            raise NetworkError(f"layers must be a sequence of sizes, got {layers!r}")
+        layers = tuple(layers)
+        if len(layers) < 2:
+            raise NetworkError("a network needs at least an input and an output layer, e.g. 2-1")
+        for size in layers:
+            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+                raise NetworkError(f"layer sizes must be whole numbers of at least 1, got {size!r}")
+        object.__setattr__(self, "layers", layers)
+
+        if isinstance(self.activation, str):
+            activations = (self.activation,) * (len(layers) - 1)
+        else:
+            activations = tuple(self.activation)
+            if len(activations) != len(layers) - 1:
+                raise NetworkError(
+                    f"{len(activations)} activations given for {len(layers) - 1} layers "
+                    "after the inputs; give one name, or one per layer"
+                )
+            object.__setattr__(self, "activation", activations)
+        if self.output_activation is not None:
+            activations = activations[:-1] + (self.output_activation,)
+        for name in activations:
+            _check_name("activation", name, ACTIVATIONS)
+        _check_name("loss", self.loss, LOSSES)
+        required = LOSSES[self.loss].output_activation
+        if required is not None and activations[-1] != required:
+            raise NetworkError(
+                f"loss {self.loss!r} needs a {required} output layer, not {activations[-1]!r} "
+                f"(set the output activation to {required})"
+            )
+
+    @property
+    def activations(self):
+        """One activation name per layer after the inputs."""
+        if isinstance(self.activation, str):
+            names = (self.activation,) * (len(self.layers) - 1)
+        else:
+            names = tuple(self.activation)
+        if self.output_activation is not None:
+            names = names[:-1] + (self.output_activation,)
+        return names
+
+    @property
+    def n_inputs(self):
+        return self.layers[0]
+
+    @property
+    def n_outputs(self):
+        return self.layers[-1]
+
+    @property
+    def n_weights(self):
+        return sum(a * b for a, b in zip(self.layers, self.layers[1:]))
+
+    @property
+    def n_biases(self):
+        return sum(self.layers[1:])
+
+    @property
+    def n_params(self):
+        return self.n_weights + self.n_biases
+
+    @property
+    def spec(self):
+        """The sizes as the command line writes them, e.g. ``'2-2-1'``."""
+        return "-".join(map(str, self.layers))
+
+    def describe(self):
+        """One line a person can read: sizes, activations, loss.
+
+        >>> article_network().describe()
+        '2-2-1 network, sigmoid activations, mse loss'
+        """
+        names = self.activations
+        if len(set(names)) == 1:
+            acts = f"{names[0]} activations"
+        else:
+            acts = "activations " + ", ".join(names)
+        return f"{self.spec} network, {acts}, {self.loss} loss"
+
+    @classmethod
+    def parse(cls, spec, activation="sigmoid", output_activation=None, loss="mse"):
+        """Build a network from the command line's ``2-3-3-1`` form.
+
+        >>> Network.parse("2-3-1").layers
+        (2, 3, 1)
+        >>> Network.parse("2-x-1")
+        Traceback (most recent call last):
+        ...
+        derivations.network.NetworkError: bad network '2-x-1': 'x' is not a layer size; write sizes joined by '-', e.g. 2-2-1
+        """
+        parts = spec.strip().split("-")
+        sizes = []
+        for part in parts:
+            if not re.fullmatch(r"[0-9]{1,6}", part.strip()):
+                raise NetworkError(
+                    f"bad network {spec!r}: {part!r} is not a layer size; "
+                    "write sizes joined by '-', e.g. 2-2-1"
+                )
+            sizes.append(int(part))
+        if any(s == 0 for s in sizes):
+            raise NetworkError(f"bad network {spec!r}: every layer needs at least one neuron")
+        if len(sizes) < 2:
+            raise NetworkError(f"bad network {spec!r}: give at least an input and an output size, e.g. 2-1")
+        return cls(tuple(sizes), activation, output_activation, loss)
+
+
+def _check_name(kind, name, table):
+    if not isinstance(name, str) or name not in table:
+        raise NetworkError(f"unknown {kind} {name!r} (choose from: {', '.join(table)})")
+
+
+def article_network():
+    """The article's network: 2 inputs, 2 sigmoid hidden neurons, 1 sigmoid output, MSE.
+
+    >>> article_network() == Network(layers=(2, 2, 1), activation="sigmoid", loss="mse")
+    True
+    """
+    return Network(layers=(2, 2, 1), activation="sigmoid", loss="mse")

@@ -1,0 +1,103 @@
+"""Numeric functions from the derivation: the statement list, lambdified once.
+
+SymPy's ``lambdify`` prints the program's statements as numpy code (its
+``cse`` hook is handed our statement list, whose shared subexpressions are
+already named), with the activations from :data:`derivations.rules.NUMPY_FUNCTIONS`
+so no input overflows.  Inputs arrive as columns, so one call handles every
+sample at once.
+"""
+
+from collections.abc import Mapping
+
+import numpy as np
+from sympy import lambdify
+
+from derivations.program import build_program
+from derivations.rules import NUMPY_FUNCTIONS
+
+
+class InputError(ValueError):
+    """Numeric input of the wrong shape or kind; the message says what is expected."""
+
+
+class NumericDerivation:
+    """``gradient`` and ``loss_value`` for one derivation, built once."""
+
+    def __init__(self, derivation):
+        self.derivation = derivation
+        self.program = program = build_program(derivation)
+        args = list(program.params) + list(program.inputs) + list(program.targets)
+        modules = [NUMPY_FUNCTIONS, "numpy"]
+        steps = program.forward + program.backward
+        self._gradient = lambdify(
+            args, list(program.gradients), modules=modules,
+            cse=lambda exprs: ([(s.target, s.expr) for s in steps], exprs),
+        )
+        self._loss = lambdify(
+            args, program.loss.target, modules=modules,
+            cse=lambda exprs: ([(s.target, s.expr) for s in program.forward + (program.loss,)], exprs),
+        )
+        self.param_names = tuple(p.name for p in program.params)
+
+    def arguments(self, params, X, y):
+        """Check and arrange ``params``, ``X``, ``y`` as the lambdified functions take them."""
+        d = self.derivation
+        if not isinstance(params, Mapping):
+            raise InputError(f"params must map names to numbers ({', '.join(self.param_names)})")
+        missing = [n for n in self.param_names if n not in params]
+        extra = sorted(set(params) - set(self.param_names))
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing " + ", ".join(missing))
+            if extra:
+                parts.append("unknown " + ", ".join(extra))
+            raise InputError(f"params: {'; '.join(parts)}")
+        values = []
+        for name in self.param_names:
+            value = params[name]
+            if isinstance(value, (bool, np.bool_)) or not np.isscalar(value) or not np.isreal(value):
+                raise InputError(f"params[{name!r}] must be a real number, got {value!r}")
+            values.append(float(value))
+        n_in, n_out = len(d.inputs), len(d.targets)
+        X = _as_float_array(X, "X")
+        if X.ndim == 1 and n_in == 1:
+            X = X[:, None]
+        if X.ndim != 2 or X.shape[1] != n_in:
+            raise InputError(f"X must have one row per sample and {n_in} columns, got shape {X.shape}")
+        y = _as_float_array(y, "y")
+        if n_out == 1 and y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        expected = (len(X),) if n_out == 1 else (len(X), n_out)
+        if y.shape != expected:
+            raise InputError(f"y must have shape {expected} to match X, got {y.shape}")
+        if len(X) == 0:
+            raise InputError("X has no samples")
+        y = y[:, None] if n_out == 1 else y
+        return values + list(X.T) + list(y.T)
+
+    def gradient(self, params, X, y):
+        """The gradient of the mean loss over the samples, ``{name: float}``."""
+        args = self.arguments(params, X, y)
+        n = len(args[len(self.param_names)])
+        per_sample = self._gradient(*args)
+        return {
+            name: float(np.mean(np.broadcast_to(g, (n,))))
+            for name, g in zip(self.param_names, per_sample)
+        }
+
+    def loss_value(self, params, X, y):
+        """The mean loss over the samples."""
+        args = self.arguments(params, X, y)
+        n = len(args[len(self.param_names)])
+        return float(np.mean(np.broadcast_to(self._loss(*args), (n,))))
+
+
+def _as_float_array(value, name):
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"{name} must hold numbers only") from None
+    if not np.all(np.isfinite(array)):
+        raise InputError(f"{name} holds NaN or infinity")
+    return array

@@ -1,0 +1,32 @@
+"""Shared fixtures: seeded randomness, the article's numbers, external tools."""
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+#: Alice with every weight 1 and every bias 0: the article's worked example
+ALICE_PARAMS = dict(w1=1.0, w2=1.0, w3=1.0, w4=1.0, w5=1.0, w6=1.0, b1=0.0, b2=0.0, b3=0.0)
+ALICE_X = [-2.0, -1.0]
+ALICE_Y = 1.0
+
+
+@pytest.fixture
+def rng():
+    """A fresh, seeded generator: every test run draws the same numbers."""
+    return np.random.default_rng(20190303)
+
+
+def require_tool(name):
+    """The path of an external program; skip without it, except in CI, where it must be there.
+
+    ``.ci/run`` installs the tools and sets NNDERIVE_REQUIRE_TOOLS=1, so a
+    missing tool fails there instead of silently skipping.
+    """
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("NNDERIVE_REQUIRE_TOOLS"):
+            pytest.fail(f"{name} is required in CI (NNDERIVE_REQUIRE_TOOLS is set) but is not installed")
+        pytest.skip(f"{name} is not installed (CI installs it: see .ci/run)")
+    return path
