@@ -47,8 +47,34 @@ def factor_name(of, wrt):
     return f"d_{quantity_name(of)}_d_{quantity_name(wrt)}"
 
 
+class Printable:
+    """``to_text``, ``to_latex``, ``to_markdown`` and Jupyter's rich display.
+
+    The printing itself lives in :mod:`derivations.printing`; options are
+    passed through unchanged.
+    """
+
+    def to_text(self, **options):
+        from derivations.printing import to_text
+
+        return to_text(self, **options)
+
+    def to_latex(self, **options):
+        from derivations.printing import to_latex
+
+        return to_latex(self, **options)
+
+    def to_markdown(self, **options):
+        from derivations.printing import to_markdown
+
+        return to_markdown(self, **options)
+
+    def _repr_markdown_(self):
+        return self.to_markdown()
+
+
 @dataclass(frozen=True, eq=False)
-class Factor:
+class Factor(Printable):
     """One named local factor ∂<of>/∂<wrt> of a chain.
 
     ``named`` is its formula in the named quantities (sum_h1, h1, ..., y_pred);
@@ -78,7 +104,7 @@ class Factor:
 
 
 @dataclass(frozen=True, eq=False)
-class Partial:
+class Partial(Printable):
     """∂L/∂param: the product of ``factors``, the chain the article writes.
 
     ``n_paths`` counts the routes from the parameter to the loss; when it is
@@ -127,7 +153,7 @@ class Partial:
         return f"<Partial d_L_d_{self.name} = {chain}>"
 
 
-class Derivation:
+class Derivation(Printable):
     """The chain-rule derivation of a network's single-sample loss.
 
     The single source of truth: printers, code emitters, the numeric functions
@@ -268,6 +294,18 @@ class Derivation:
         0.02146953526581111
         """
         return self.numeric.gradient(params, X, y)
+
+    def evaluate(self, params, x, y_true):
+        """Every named value at one sample, ``{name: float}``: quantities, factors, partials.
+
+        >>> alice = dict(w1=1, w2=1, w3=1, w4=1, w5=1, w6=1, b1=0, b2=0, b3=0)
+        >>> values = derive().evaluate(alice, [-2, -1], 1)
+        >>> round(values["h1"], 4), round(values["y_pred"], 3), round(values["d_h1_d_w1"], 4)
+        (0.0474, 0.524, -0.0904)
+        >>> print(values["d_L_d_w1"])
+        0.02146953526581111
+        """
+        return self.numeric.evaluate(params, x, y_true)
 
     def loss_value(self, params, X, y):
         """The mean loss over the samples (the article's MSE for its network).

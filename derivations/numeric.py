@@ -38,6 +38,16 @@ class NumericDerivation:
             cse=lambda exprs: ([(s.target, s.expr) for s in program.forward + (program.loss,)], exprs),
         )
         self.param_names = tuple(p.name for p in program.params)
+        # every named value at once: quantities, the loss, each factor, each partial
+        everything = [(s.target, s.expr) for s in program.forward + (program.loss,)]
+        everything += [(f.symbol, f.named) for f in derivation.factors.values()]
+        everything += [(p.symbol, p.named) for p in derivation.partials.values()]
+        self.value_names = [t.name for t, _ in everything[:len(program.forward) + 1]]
+        self.value_names += list(derivation.factors) + [f"d_L_d_{p}" for p in derivation.partials]
+        self._everything = lambdify(
+            args, [t for t, _ in everything], modules=modules,
+            cse=lambda exprs: (everything, exprs),
+        )
 
     def arguments(self, params, X, y):
         """Check and arrange ``params``, ``X``, ``y`` as the lambdified functions take them."""
@@ -85,6 +95,17 @@ class NumericDerivation:
             name: float(np.mean(np.broadcast_to(g, (n,))))
             for name, g in zip(self.param_names, per_sample)
         }
+
+    def evaluate(self, params, x, y_true):
+        """Every named value for one sample: ``{name: float}``.
+
+        Names are the quantities (``sum_h1``, ``h1``, ..., ``y_pred``, ``L``),
+        the factors (``d_L_d_ypred``, ``d_h1_d_w1``, ...) and the partials
+        (``d_L_d_w1``, ...).
+        """
+        args = self.arguments(params, [x], [y_true])
+        values = self._everything(*args)
+        return {name: float(np.ravel(v)[0]) for name, v in zip(self.value_names, values)}
 
     def loss_value(self, params, X, y):
         """The mean loss over the samples."""
