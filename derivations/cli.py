@@ -35,7 +35,10 @@ def main(argv=None):
     """Run ``nnderive`` with ``argv`` (default: the command line); return the exit status."""
     parser = build_parser()
     try:
-        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        try:
+            args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+        except SystemExit as exit:  # --help, --version, or a bad argument (already reported)
+            return exit.code
         run = getattr(args, "run", overview.run)
         return run(args) or 0
     except UsageError as error:
