@@ -65,18 +65,16 @@ class Network:
                 raise NetworkError(f"layer sizes must be whole numbers of at least 1, got {size!r}")
         object.__setattr__(self, "layers", layers)
 
-        if isinstance(self.activation, str):
-            activations = (self.activation,) * (len(layers) - 1)
-        else:
-            activations = tuple(self.activation)
-            if len(activations) != len(layers) - 1:
+        if not isinstance(self.activation, str):
+            if not isinstance(self.activation, (tuple, list)):
+                raise NetworkError(f"activation must be a name or a sequence of names, got {self.activation!r}")
+            object.__setattr__(self, "activation", tuple(self.activation))
+            if len(self.activation) != len(layers) - 1:
                 raise NetworkError(
-                    f"{len(activations)} activations given for {len(layers) - 1} layers "
+                    f"{len(self.activation)} activations given for {len(layers) - 1} layers "
                     "after the inputs; give one name, or one per layer"
                 )
-            object.__setattr__(self, "activation", activations)
-        if self.output_activation is not None:
-            activations = activations[:-1] + (self.output_activation,)
+        activations = self.activations
         for name in activations:
             _check_name("activation", name, ACTIVATIONS)
         _check_name("loss", self.loss, LOSSES)
