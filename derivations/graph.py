@@ -123,10 +123,15 @@ class Graph:
 
     def neuron_of(self, symbol):
         """The neuron whose output, pre-activation or parameter ``symbol`` is."""
-        for n in self.neurons:
-            if symbol in (n.out, n.sum) or symbol in n.params:
-                return n
-        raise KeyError(f"{symbol} belongs to no neuron")
+        try:
+            return self._owner[symbol]
+        except KeyError:
+            raise KeyError(f"{symbol} belongs to no neuron") from None
+
+    @cached_property
+    def _owner(self):
+        # a table, not a scan: derive() asks once per parameter, so a scan costs O(params^2)
+        return {s: n for n in self.neurons for s in (n.out, n.sum) + n.params}
 
     def consumers(self, neuron):
         """The (next neuron, weight) pairs that read ``neuron``'s output."""

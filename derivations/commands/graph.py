@@ -1,15 +1,73 @@
-"""``nnderive graph``: draw the computation graph (Graphviz DOT) (issue 6; not built yet)."""
+"""``nnderive graph``: the computation graph in Graphviz DOT, labelled with the chain rule.
 
-from derivations.commands.common import UsageError
+Inputs, one box per neuron (activation, sum, the bias's local derivative),
+y_pred, and the loss L with its target; each edge carries its weight and its
+local derivatives, from the same derivation ``nnderive derive`` prints.  DOT
+by default (pipe it to ``dot -Tsvg``); ``--format svg|png|pdf`` runs
+Graphviz's ``dot`` itself.
+"""
+
+import os
+import sys
+
+from derivations.chain import derive
+from derivations.commands.common import (
+    UsageError, add_network_options, add_output_options, emit, network_from_args, write_file,
+)
+from derivations.dot import FORMATS, LABELS, GraphvizError, render, to_dot
 
 NAME = "graph"
-HELP = "draw the computation graph (Graphviz DOT)"
-DESCRIPTION = HELP
+HELP = "draw the computation graph (Graphviz DOT), edges labelled with weights and local derivatives"
+DESCRIPTION = (
+    "Write the network's computation graph in Graphviz DOT: inputs x1, x2, ...; one box per neuron "
+    "with its activation, its sum and its bias's local derivative; y_pred; the loss L and its target "
+    "y_true. Each edge shows its weight and local derivatives (e.g. dh1/dw1 = x1*f'(sum_h1)), so "
+    "dL/dw1 is the product along the path from w1 to L. Render it with 'dot -Tsvg', or use "
+    "--format svg (needs Graphviz installed)."
+)
+
+#: formats that are not text: never sent to a terminal
+BINARY = {"png", "pdf"}
 
 
 def add_arguments(parser):
-    pass
+    add_network_options(parser)
+    parser.add_argument("--format", default="dot", choices=("dot",) + tuple(FORMATS),
+                        help="dot: Graphviz source (default); svg, png, pdf: rendered by Graphviz's dot")
+    parser.add_argument("--labels", default="factors", choices=LABELS,
+                        help="factors: weights and local derivatives (default); weights: weight names "
+                             "only; none: bare names (for big networks)")
+    parser.add_argument("--highlight", metavar="PARAM",
+                        help="draw the chain of dL/dPARAM in red, e.g. --highlight w1")
+    add_output_options(parser)
 
 
 def run(args):
-    raise UsageError("'nnderive graph' is not available yet")
+    derivation = derive(network_from_args(args))
+    if args.highlight is not None and args.highlight not in derivation.partials:
+        net = derivation.network
+        raise UsageError(
+            f"--highlight: no parameter {args.highlight!r} in the {net.spec} network "
+            f"(its parameters are w1..w{net.n_weights} and b1..b{net.n_biases})"
+        )
+    source = to_dot(derivation, labels=args.labels, highlight=args.highlight)
+    if args.format == "dot":
+        emit(source, args.output, args.force)
+        return 0
+    to_stdout = args.output is None or args.output == "-"
+    if to_stdout and args.format in BINARY and sys.stdout.isatty():
+        raise UsageError(f"{args.format} is binary: write it to a file with -o FILE")
+    if not to_stdout and os.path.exists(args.output) and not args.force:
+        # refuse before running dot, which can take a while on a big network
+        raise UsageError(f"{args.output} exists; use --force to overwrite it")
+    try:
+        picture = render(source, args.format)
+    except GraphvizError as error:
+        raise UsageError(str(error)) from None
+    if to_stdout:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(picture)
+    else:
+        write_file(args.output, picture, args.force)
+    return 0
+
