@@ -17,7 +17,7 @@ def run(*args):
 def test_no_arguments_runs_the_overview():
     result = run()
     assert result.returncode == 0, result.stderr
-    assert "w1" in result.stdout and "agree" in result.stdout
+    assert "∂L/∂w₁" in result.stdout and "agree" in result.stdout
 
 
 def test_console_script_is_installed():

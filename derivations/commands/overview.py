@@ -8,8 +8,9 @@ hand-written backprop (:mod:`nncore`), and whether they agree.
 
 import nncore
 from derivations.chain import derive
+from derivations.commands.derive import emit_unicode
 from derivations.network import article_network
-from derivations.printing import text_chain, text_factor
+from derivations.printing import text_chain, text_definitions, text_factor, text_partial, text_rules
 
 NAME = "overview"
 HELP = "the article's nine partials, checked on Alice (what plain 'nnderive' runs)"
@@ -25,20 +26,17 @@ def add_arguments(parser):
 
 
 def run(args):
-    print(render(), end="")
+    emit_unicode(render(), hint="")
     return 0
 
 
 def render():
     """The overview as text."""
     d = derive(article_network())
-    lines = [
-        "nnderive: the article's network (" + d.network.describe() + ")",
-        "  h1 = f(w1 x1 + w2 x2 + b1),  h2 = f(w3 x1 + w4 x2 + b2),  y_pred = o1 = f(w5 h1 + w6 h2 + b3)",
-        "  L = (y_true - y_pred)^2,  f(x) = 1/(1 + e^-x),  f'(x) = f(x)(1 - f(x))",
-        "",
-        "Every partial, by the chain rule:",
-    ]
+    lines = ["nnderive: the article's network (" + d.network.describe() + ")"]
+    lines += [f"  {line}" for line in text_definitions(d)]
+    lines += [f"  {rule}" for rule in text_rules(d)]
+    lines += ["", "Every partial, by the chain rule:"]
     lines += [f"  {text_chain(p)}" for p in d.partials.values()]
     lines += ["", "with the factors:"]
     lines += [f"  {text_factor(f)}" for f in d.factors.values()]
@@ -50,15 +48,19 @@ def render():
     handwritten = network.backprop(alice.x, alice.y_true)
     lines += [
         "",
-        f"On Alice (x1 = {alice.x[0]}, x2 = {alice.x[1]}, y_true = {alice.y_true}), "
-        "all weights 1 and biases 0:",
-        f"  {'':6}{'symbolic (derivations)':>24}{'hand-written (nncore)':>24}{'difference':>13}",
+        f"On Alice (x₁ = {alice.x[0]}, x₂ = {alice.x[1]}, y_true = {alice.y_true}), all weights 1 and biases 0:",
+        f"  {'':8}{'symbolic (derivations)':>24}{'hand-written (nncore)':>24}{'difference':>13}",
     ]
     worst = 0.0
-    for name in d.partials:
+    for name, partial in d.partials.items():
         a, b = symbolic[name], float(handwritten[name])
         worst = max(worst, abs(a - b))
-        lines.append(f"  {'dL/d' + name:6}{a!r:>24}{b!r:>24}{abs(a - b):>13.1e}")
+        lines.append(f"  {text_partial(partial):8}{a!r:>24}{b!r:>24}{abs(a - b):>13.1e}")
     verdict = "agree" if worst <= TOLERANCE else "DISAGREE"
-    lines += ["", f"The two {verdict} (largest difference {worst:.1e}; the article rounds dL/dw1 to 0.0214)."]
+    lines += [
+        "",
+        f"The two {verdict} (largest difference {worst:.1e}). The article rounds ∂L/∂w₁ to 0.0214, the product "
+        "of its rounded factors;",
+        "the exact value rounds to 0.0215. See it step by step: nnderive derive --param w1 --at alice",
+    ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,123 @@
+"""Derivations people can read: text for the terminal, LaTeX, Markdown, a full LaTeX document.
+
+Everything is printed from the :class:`~derivations.chain.Derivation` itself,
+so what is shown and what is computed cannot drift apart.  ``Derivation``,
+``Partial`` and ``Factor`` call these through their ``to_text``,
+``to_latex`` and ``to_markdown`` methods (and Jupyter through
+``_repr_markdown_``).
+
+Options (see :mod:`derivations.printing.options`): ``params`` (names to
+show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
+``weights``, ``biases``, ``digits``; ``to_latex`` also takes ``document``.
+
+>>> from derivations import derive
+>>> d = derive()
+>>> print(to_text(d.factors["d_h1_d_w1"]))
+  ∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)
+>>> print(to_latex(d.factors["d_ypred_d_h1"]))
+\\begin{align*}
+  \\frac{\\partial y_{pred}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
+\\end{align*}
+>>> print(text_chain(d.partials["w1"]))
+∂L/∂w₁ = ∂L/∂y_pred · ∂y_pred/∂h₁ · ∂h₁/∂w₁
+"""
+
+from sympy import Derivative
+
+from derivations.printing.document import document
+from derivations.printing.forms import Forms
+from derivations.printing.layout import Layout
+from derivations.printing.notation import Notation
+from derivations.printing.options import OptionError, resolve
+from derivations.printing.printers import text as _text
+from derivations.printing.render import RENDERERS
+
+__all__ = [
+    "to_text", "to_latex", "to_markdown", "OptionError",
+    "text_chain", "text_factor", "text_ratio", "text_partial", "text_definitions", "text_rules",
+]
+
+
+def to_text(obj, **options):
+    """``obj`` (a Derivation, Partial or Factor) as Unicode text for the terminal."""
+    return _render(obj, "text", options)
+
+
+def to_latex(obj, **options):
+    """``obj`` as LaTeX fragments (amsmath ``align*``); ``document=True`` gives a whole document."""
+    return _render(obj, "latex", options)
+
+
+def to_markdown(obj, **options):
+    """``obj`` as Markdown with ``$...$`` and ``$$...$$`` maths (GitHub, Jupyter, MathJax, KaTeX)."""
+    return _render(obj, "markdown", options)
+
+
+def _render(obj, form, options):
+    derivation, build = _subject(obj)
+    if options.get("document") and form != "latex":
+        raise OptionError("document", "a document is LaTeX: use to_latex (or --format latex)")
+    if options.get("document") and build is not Layout.for_derivation:
+        raise OptionError("document", "a document is made from a whole Derivation")
+    checked = resolve(derivation, **options)
+    layout = Layout(derivation, checked)
+    blocks = build(layout) if build is Layout.for_derivation else build(layout, obj)
+    if checked.document:
+        return document(blocks, layout.notation, checked.digits)
+    return RENDERERS[form](layout.notation, checked.digits).render(blocks)
+
+
+def _subject(obj):
+    from derivations.chain import Derivation, Factor, Partial
+
+    builders = {Derivation: Layout.for_derivation, Partial: Layout.for_partial, Factor: Layout.for_factor}
+    for kind, build in builders.items():
+        if isinstance(obj, kind):
+            return (obj if kind is Derivation else obj.derivation), build
+    raise TypeError(f"cannot print a {type(obj).__name__}: give a Derivation, Partial or Factor")
+
+
+# --- one-line helpers, for other commands' messages ----------------------------------
+
+
+def text_ratio(factor):
+    """∂h₁/∂w₁ for a factor."""
+    return _text(Forms.ratio(factor), notation=Notation(factor.derivation.network))
+
+
+def text_chain(partial):
+    """∂L/∂w₁ = ∂L/∂y_pred · ∂y_pred/∂h₁ · ∂h₁/∂w₁, on one line."""
+    d = partial.derivation
+    notation = Notation(d.network)
+    lhs = _text(Derivative(d.graph.loss, partial.param), notation=notation)
+    return f"{lhs} = {_text(Forms(d).chain(partial), notation=notation)}"
+
+
+def text_factor(factor):
+    """∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁), on one line."""
+    notation = Notation(factor.derivation.network)
+    return f"{text_ratio(factor)} = {_text(Forms(factor.derivation).right_side(factor), notation=notation)}"
+
+
+def text_partial(partial):
+    """∂L/∂w₁: the name of a partial."""
+    d = partial.derivation
+    return _text(Derivative(d.graph.loss, partial.param), notation=Notation(d.network))
+
+
+def text_definitions(derivation):
+    """The network's quantities, one line each: h₁ = f(w₁ x₁ + w₂ x₂ + b₁), ..., L = (y_true - y_pred)²."""
+    forms, notation, g = Forms(derivation), Notation(derivation.network), derivation.graph
+    lines = [f"{_text(n.out, notation=notation)} = {_text(forms.definition(n), notation=notation)}" for n in g.neurons]
+    lines.append(f"{_text(g.loss, notation=notation)} = {_text(g.definitions[g.loss], notation=notation)}")
+    return lines
+
+
+def text_rules(derivation):
+    """Each activation's rule, stated once: "f(x) = 1/(1 + e^-x), f'(x) = f(x)(1 - f(x))"."""
+    notation = Notation(derivation.network)
+    rules = []
+    for name in notation.used:
+        spelled = notation.function(name)
+        rules.append(", ".join(rule.format(f=spelled.text) for rule in spelled.text_rules))
+    return rules

@@ -1,0 +1,66 @@
+"""``--document``: a complete LaTeX document that real pdflatex compiles.
+
+CI installs texlive-latex-base and texlive-latex-recommended; locally the
+compile tests skip without pdflatex (``require_tool``).  Two documents are
+compiled: the article's network and a 2-3-3-1 tanh/sigmoid network with
+cross-entropy.
+"""
+
+import re
+import subprocess
+
+import pytest
+
+from derivations import Network, derive
+from derivations.cli import main
+from derivations.printing import to_latex
+from derivations.printing.document import PREAMBLE
+from conftest import require_tool
+
+#: packages in texlive-latex-base (the documents must not need anything else)
+BASE_PACKAGES = {"amsmath", "geometry"}
+
+
+def compile_pdf(tmp_path, source, name):
+    pdflatex = require_tool("pdflatex")
+    (tmp_path / f"{name}.tex").write_text(source, encoding="utf-8")
+    done = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", f"{name}.tex"],
+        cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=120, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    pdf = tmp_path / f"{name}.pdf"
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    return done.stdout
+
+
+def test_article_document_compiles(tmp_path, capsys):
+    source_file = tmp_path / "article.tex"
+    assert main(["derive", "--document", "-o", str(source_file)]) == 0
+    source = source_file.read_text(encoding="utf-8")
+    compile_pdf(tmp_path, source, "article")
+
+
+def test_other_network_document_compiles(tmp_path):
+    source = to_latex(derive(Network((2, 3, 3, 1), "tanh", "sigmoid", "bce")), document=True, at=(0.5, -1, 1))
+    compile_pdf(tmp_path, source, "deep")
+
+
+def test_document_contents():
+    source = to_latex(derive(), document=True)
+    assert source.startswith(PREAMBLE)
+    assert r"\title{The chain rule, step by step: 2-2-1 network, sigmoid activations, mse loss}" in source
+    assert source.count(r"\section{The partial") == 9
+    assert r"\section{Worked example: Alice}" in source  # Alice by default
+    assert source.rstrip().endswith(r"\end{document}")
+    packages = set(re.findall(r"\\usepackage(?:\[[^]]*\])?\{([^}]*)\}", source))
+    assert packages <= BASE_PACKAGES
+    assert source.isascii()  # pdflatex without inputenc tricks
+
+
+@pytest.mark.parametrize("network", [Network((3, 2, 2), ("relu", "identity")), Network((2, 3, 1), "softplus")])
+def test_documents_for_other_networks_are_ascii_and_balanced(network):
+    source = to_latex(derive(network), document=True)
+    assert source.isascii()
+    assert source.count(r"\begin{align*}") == source.count(r"\end{align*}")
+    assert source.count("{") == source.count("}")
