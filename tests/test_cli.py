@@ -58,6 +58,9 @@ def test_write_file_is_atomic_and_never_overwrites(tmp_path):
     write_file(str(target), b"second", force=True)
     assert target.read_bytes() == b"second"
     assert os.listdir(tmp_path) == ["out.txt"]  # no temporary file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not mkstemp's 0600
 
 
 def test_write_file_into_a_missing_directory(tmp_path):

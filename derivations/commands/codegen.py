@@ -1,15 +1,43 @@
-"""``nnderive codegen``: generate standalone gradient code (numpy, Python, C) (issue 4; not built yet)."""
+"""``nnderive codegen``: the derived gradient as standalone code (Python, numpy or C).
 
-from derivations.commands.common import UsageError
+Prints the source (or writes it with ``-o FILE``, never over an existing
+file without ``--force``).  The same command always gives the same bytes.
+"""
+
+from derivations.codegen import TARGETS, CodegenError, generate
+from derivations.commands.common import (
+    UsageError,
+    add_network_options,
+    add_output_options,
+    emit,
+    network_from_args,
+)
 
 NAME = "codegen"
 HELP = "generate standalone gradient code (numpy, Python, C)"
-DESCRIPTION = HELP
+DESCRIPTION = (
+    "Print the chain-rule gradient of the network's loss as standalone source code: a pure-Python "
+    "module (imports only math), a numpy module (vectorized over samples) or a C file (only "
+    "<math.h>). Each file explains itself in a header and offers loss, gradients, sgd_step and "
+    "train (the article's loop); temporaries carry the article's names (sum_h1, h1, d_L_d_ypred, "
+    "d_h1_d_w1) and every gradient line its chain-rule product as a comment."
+)
 
 
 def add_arguments(parser):
-    pass
+    parser.add_argument(
+        "--target", choices=tuple(TARGETS), default="python",
+        help="the language: python (default), numpy or c",
+    )
+    add_output_options(parser)
+    add_network_options(parser)
 
 
 def run(args):
-    raise UsageError("'nnderive codegen' is not available yet")
+    network = network_from_args(args)
+    try:
+        source = generate(network, args.target)
+    except CodegenError as error:
+        raise UsageError(str(error)) from None
+    emit(source, args.output, args.force)
+    return 0

@@ -4,6 +4,7 @@ import argparse
 import math
 import os
 import re
+import stat
 import sys
 import tempfile
 
@@ -76,10 +77,21 @@ def write_file(path, data, force=False):
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; the user expects an ordinary file
         os.replace(tmp, path)
     except OSError as error:
         os.unlink(tmp)
         raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _mode_for(path):
+    """An existing file keeps its mode; a new one gets what open() would give (0666 less the umask)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")

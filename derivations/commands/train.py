@@ -1,15 +1,191 @@
-"""``nnderive train``: train the article's network with a chosen backend (issue 4; not built yet)."""
+"""``nnderive train``: the article's training, with a backend of your choice.
 
-from derivations.commands.common import UsageError
+Trains the article's network on its four people (or any network on samples
+from ``--data``), prints the loss every 10 epochs as the article does, then
+the predictions for Emily and Frank.  Every backend starts from the same
+draw for the same ``--seed`` and follows the same trajectory.
+"""
+
+import argparse
+import io
+import os
+import secrets
+
+import nncore
+from derivations.commands.common import (
+    UsageError,
+    add_network_options,
+    network_from_args,
+    parse_number,
+    write_file,
+)
+from derivations.training import BACKENDS, CSV_FORMAT, TrainingError, is_article, read_samples, train
 
 NAME = "train"
 HELP = "train the article's network with a chosen backend"
-DESCRIPTION = HELP
+DESCRIPTION = (
+    "Train the article's network on Alice, Bob, Charlie and Diana with the article's SGD (one step "
+    "per sample, every epoch), print the loss every 10 epochs, then predict Emily and Frank. "
+    "Backends: handwritten (the article's numpy class, nncore), python, numpy or c (the generated "
+    "code). The same --seed gives the same start, and every backend the same trajectory."
+)
+
+#: the figure formats --plot writes, by file suffix
+PLOT_FORMATS = ("png", "pdf", "svg")
+#: how many samples of a --data file get their prediction shown
+SHOWN = 10
+
+
+def _whole(minimum):
+    def parse(text):
+        if not text.strip().isdigit() or int(text) < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
+        return int(text)
+
+    return parse
+
+
+def _rate(text):
+    try:
+        value = parse_number(text, "--learn-rate")
+    except UsageError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"the learning rate must be positive, got {text!r}")
+    return value
 
 
 def add_arguments(parser):
-    pass
+    parser.add_argument("--epochs", type=_whole(1), default=1000, metavar="N",
+                        help="passes over the samples (default 1000, as the article)")
+    parser.add_argument("--learn-rate", type=_rate, default=0.1, metavar="RATE",
+                        help="the SGD step size (default 0.1, as the article)")
+    parser.add_argument("--seed", type=_whole(0), default=None, metavar="S",
+                        help="seed of the initial parameters (default: a fresh one, printed so you can repeat)")
+    parser.add_argument("--backend", choices=tuple(BACKENDS), default="python",
+                        help="what runs the training: " + "; ".join(f"{k}: {v}" for k, v in BACKENDS.items())
+                        + " (default python)")
+    parser.add_argument("--every", type=_whole(0), default=10, metavar="N",
+                        help="print the loss every N epochs (default 10, as the article; 0: only at the end)")
+    parser.add_argument("--data", metavar="FILE.csv", help="train on your own samples: " + CSV_FORMAT)
+    parser.add_argument("--plot", metavar="FILE.png",
+                        help="draw the loss curve to FILE (.png, .pdf or .svg; needs matplotlib: "
+                             "pip install 'nnderive[plot]')")
+    parser.add_argument("--force", action="store_true", help="overwrite the --plot file if it exists")
+    add_network_options(parser)
 
 
 def run(args):
-    raise UsageError("'nnderive train' is not available yet")
+    network = network_from_args(args)
+    if args.backend == "handwritten" and not is_article(network):
+        raise UsageError(
+            f"--backend handwritten is the article's 2-2-1 sigmoid network with mse only; "
+            f"for a {network.describe()} use --backend python, numpy or c"
+        )
+    if args.plot:
+        _check_plot(args.plot, args.force)
+    X, y, names = _samples(args, network)
+    seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
+
+    where = "the article's four people (Alice, Bob, Charlie, Diana)" if args.data is None else (
+        f"{len(X)} samples from {args.data}")
+    print(f"Training a {network.describe()} on {where}")
+    print(f"backend {args.backend}: {BACKENDS[args.backend]}")
+    print(f"seed {args.seed if args.seed is not None else str(seed) + ' (repeat with --seed ' + str(seed) + ')'}, "
+          f"{args.epochs} epochs, learning rate {args.learn_rate:g}")
+
+    def report(epoch, loss):
+        print(f"Epoch {epoch} loss: {loss:.3f}", flush=True)
+
+    try:
+        result = train(network, X, y, backend=args.backend, epochs=args.epochs, learn_rate=args.learn_rate,
+                       seed=seed, every=args.every, report=report if args.every else None)
+    except TrainingError as error:
+        raise UsageError(str(error)) from None
+    print(f"Loss after {args.epochs} epochs: {result.history[-1]:.6g}")
+
+    if names is None:
+        people = (nncore.EMILY, nncore.FRANK)
+        for person, value in zip(people, result.predict([p.x for p in people])):
+            value = float(value)
+            print(f"{person.name}: {value:.3f} ({nncore.gender_of(value)})")
+    else:
+        _show_predictions(result, X, y, names)
+    if args.plot:
+        write_file(args.plot, _plot(result, args.plot), force=args.force)
+        print(f"Loss curve written to {args.plot}")
+    return 0
+
+
+def _samples(args, network):
+    """``(X, y, names)``: names is None for the article's people."""
+    if args.data is not None:
+        try:
+            X, y = read_samples(args.data, network)
+        except TrainingError as error:
+            raise UsageError(str(error)) from None
+        return X, y, "data"
+    if network.n_inputs != 2 or network.n_outputs != 1:
+        from derivations.chain import derive
+
+        d = derive(network)
+        columns = ", ".join(s.name for s in d.inputs + d.targets)
+        raise UsageError(
+            f"the article's people have 2 inputs and 1 target, a {network.spec} network needs samples "
+            f"with {network.n_inputs} inputs and {network.n_outputs} targets: give them with --data FILE.csv "
+            f"(columns {columns})"
+        )
+    return nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float), None
+
+
+def _show_predictions(result, X, y, names):
+    predictions = result.predict(X)
+    shown = min(len(X), SHOWN)
+    print(f"Predictions on the first {shown} of {len(X)} samples:" if shown < len(X) else "Predictions:")
+    for x, target, value in list(zip(X, y, predictions))[:shown]:
+        print(f"  x = {_numbers(x)}  y_true = {_numbers(target)}  prediction = {_numbers(value)}")
+
+
+def _numbers(values):
+    values = list(values) if hasattr(values, "__len__") else [values]
+    text = ", ".join(f"{float(v):.4g}" for v in values)
+    return text if len(values) == 1 else f"({text})"
+
+
+def _check_plot(path, force):
+    """Fail before training, not after: a bad name, an existing file, no matplotlib."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    if suffix not in PLOT_FORMATS:
+        raise UsageError(f"--plot {path}: give a file name ending in {', '.join('.' + f for f in PLOT_FORMATS)}")
+    if os.path.isdir(path):
+        raise UsageError(f"--plot {path} is a directory; give a file name")
+    if os.path.exists(path) and not force:
+        raise UsageError(f"{path} exists; use --force to overwrite it")
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageError(f"cannot write {path}: directory {directory} does not exist")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError("--plot needs matplotlib, which is not installed: pip install 'nnderive[plot]'") from None
+
+
+def _plot(result, path):
+    """The loss curve as the bytes of a figure file (format from the suffix)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.4, 4.0))
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    axes.plot(range(len(result.history)), result.history, color="tab:blue")
+    axes.set_xlabel("epoch")
+    axes.set_ylabel(f"mean loss ({result.network.loss})")
+    axes.set_title(f"{result.network.describe()}\nbackend {result.backend}, seed {result.seed}, "
+                   f"learning rate {result.learn_rate:g}", fontsize=10)
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    metadata = {"Software": None} if path.lower().endswith(".png") else None
+    figure.savefig(buffer, format=os.path.splitext(path)[1].lstrip(".").lower(), metadata=metadata)
+    return buffer.getvalue()

@@ -1,0 +1,145 @@
+"""Benchmark: the article's training with every backend, against the article's own code.
+
+The article's run (1000 epochs over its four people, one SGD step per sample,
+learning rate 0.1) from the same initial parameters, timed side by side in
+one process:
+
+baseline
+    ``nncore.OurNeuralNetwork.train``: the article's hand-written numpy code.
+generated python / numpy / c
+    the code ``nnderive codegen`` writes, run as a user would (the Python
+    modules imported, the C compiled once and called through ctypes; its
+    timing includes the call).
+sympy lambdify
+    for comparison, SymPy's plain route: ``lambdify(modules="math")`` of the
+    nine raw partials, called once per step in the same loop.
+
+Every run must end at the same parameters as the baseline (to 1e-12), or
+the script fails.  Each timing is the best of several repeats; the ratios
+are baseline time / backend time.  The issue's targets: the generated Python
+at least 4x faster than the baseline, the C at least 100x.
+
+Run::
+
+    python bench/bench_train.py              # about 10-20 s
+    python bench/bench_train.py --repeats 5
+"""
+
+import argparse
+import math
+import platform
+import sys
+import time
+
+import numpy as np
+from sympy import lambdify
+
+import nncore
+from derivations import derive
+from derivations.codegen import load
+
+TARGETS = {"generated python": 4.0, "generated c": 100.0}
+
+
+def best_time(run, repeats):
+    """The fastest of ``repeats`` runs (the least disturbed by the rest of the machine), and its result."""
+    best, result = math.inf, None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def baseline(start, epochs):
+    network = nncore.OurNeuralNetwork()
+    network.set_params(**dict(zip(nncore.PARAM_NAMES, start)))
+    history = network.train(nncore.DATA, nncore.ALL_Y_TRUES, epochs=epochs)
+    return list(network.params.values()), history
+
+
+def sympy_lambdify_route():
+    """A training loop around SymPy's plain lambdify of the raw partials (modules="math")."""
+    d = derive()
+
+    def sigmoid(x):
+        return math.exp(x) if x < -700 else 1.0 / (1.0 + math.exp(-x))
+
+    def d_sigmoid(x):
+        s = sigmoid(x)
+        return s * (1.0 - s)
+
+    args = list(d.params) + list(d.inputs) + list(d.targets)
+    gradient = lambdify(args, [p.expr for p in d.partials.values()],
+                        modules=[{"sigmoid": sigmoid, "d_sigmoid": d_sigmoid}, "math"])
+    loss = lambdify(args, d.loss, modules=[{"sigmoid": sigmoid}, "math"])
+    samples = [(tuple(map(float, x)), float(t)) for x, t in zip(nncore.DATA, nncore.ALL_Y_TRUES)]
+
+    def train(start, epochs, learn_rate=0.1):
+        params = list(start)
+        history = []
+        for _ in range(epochs):
+            for x, t in samples:
+                params = [p - learn_rate * g for p, g in zip(params, gradient(*params, *x, t))]
+            history.append(sum(loss(*params, *x, t) for x, t in samples) / len(samples))
+        return params, history
+
+    return train
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--epochs", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    start = list(nncore.OurNeuralNetwork(seed=args.seed).params.values())
+    X, y = nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float)
+    python, numpy_module = load(target="python"), load(target="numpy")  # generated before timing
+    runs = {
+        "generated python": lambda: python.train(start, X, y, epochs=args.epochs),
+        "generated numpy": lambda: numpy_module.train(start, X, y, epochs=args.epochs),
+        "sympy lambdify (math)": (lambda train: lambda: train(start, args.epochs))(sympy_lambdify_route()),
+    }
+    try:
+        from derivations import cbuild
+
+        library = cbuild.load()
+        runs["generated c"] = lambda: library.train(start, X, y, epochs=args.epochs)
+    except Exception as error:  # no compiler: report it, time the rest
+        print(f"(C backend skipped: {error})")
+
+    print(f"The article's training: {args.epochs} epochs x 4 samples, seed {args.seed}, "
+          f"best of {args.repeats}; Python {platform.python_version()}, numpy {np.__version__}, "
+          f"{platform.machine()}")
+    base_time, (base_params, base_history) = best_time(lambda: baseline(start, args.epochs), args.repeats)
+    rows = [("nncore OurNeuralNetwork.train (baseline)", base_time, 1.0)]
+    failed = []
+    for name, run in runs.items():
+        seconds, (params, history) = best_time(run, args.repeats)
+        worst = max(abs(a - b) / max(abs(b), 1e-300) for a, b in zip(params, base_params))
+        if worst > 1e-12 or len(history) != len(base_history):
+            failed.append(f"{name} ends {worst:.1e} away from the baseline")
+        rows.append((name, seconds, base_time / seconds))
+
+    print()
+    print("| backend | time | speed-up vs nncore |")
+    print("|---|---:|---:|")
+    for name, seconds, ratio in rows:
+        print(f"| {name} | {seconds * 1e3:.2f} ms | {ratio:.1f}x |")
+    print()
+    for name, target in TARGETS.items():
+        ratio = next((r for n, _, r in rows if n == name), None)
+        if ratio is not None:
+            verdict = "met" if ratio >= target else "NOT met"
+            print(f"target {name} >= {target:g}x: {verdict} ({ratio:.1f}x)")
+    if failed:
+        print("DISAGREEMENT: " + "; ".join(failed))
+        return 1
+    print("every backend ends at the baseline's parameters (to 1e-12)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

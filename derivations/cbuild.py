@@ -1,0 +1,215 @@
+"""The C target as a fast backend: compile it with the system's compiler, call it with ctypes.
+
+The shared library goes to a cache directory outside the source tree
+(``$NNDERIVE_CACHE``, else ``$XDG_CACHE_HOME/nnderive``, else
+``~/.cache/nnderive``), named after a hash of the source and the compiler
+command, so each network is compiled once.  Without a C compiler,
+:class:`CompilerNotFound` says so in one line.
+
+>>> import numpy as np, shutil
+>>> lib = load() if shutil.which("cc") else None        # the article's network
+>>> lib is None or round(float(lib.gradients(np.ones(6).tolist() + [0, 0, 0], [[-2, -1]], [1])[0]), 4)
+0.0215
+"""
+
+import ctypes
+import hashlib
+import os
+import platform
+import shlex
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from numpy.ctypeslib import ndpointer
+
+#: how the library is built; -ffp-contract=off keeps a*b + c two roundings, as in Python
+FLAGS = ("-O2", "-Wall", "-shared", "-fPIC", "-ffp-contract=off")
+LIBS = ("-lm",)
+#: compilers tried, in order, when $CC is not set
+COMPILERS = ("cc", "gcc", "clang")
+
+
+class CompilerNotFound(RuntimeError):
+    """No C compiler on this machine; the message says what to do."""
+
+
+class CompileError(RuntimeError):
+    """The compiler failed on the generated source; the message quotes it."""
+
+
+def find_compiler():
+    """The compiler command as a list: ``$CC`` if set, else the first of cc, gcc, clang found."""
+    if os.environ.get("CC"):
+        command = shlex.split(os.environ["CC"])
+        if command and shutil.which(command[0]):
+            return [shutil.which(command[0])] + command[1:]
+        raise CompilerNotFound(f"the C compiler $CC={os.environ['CC']!r} was not found")
+    for name in COMPILERS:
+        path = shutil.which(name)
+        if path:
+            return [path]
+    raise CompilerNotFound(
+        "no C compiler found (looked for cc, gcc and clang, or set $CC): install one "
+        "(e.g. apt-get install gcc) or use the python or numpy backend"
+    )
+
+
+def cache_dir():
+    """Where compiled libraries are kept: outside any source tree, created on demand."""
+    base = os.environ.get("NNDERIVE_CACHE")
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(xdg, "nnderive")
+    path = Path(base) / "c"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / f"nnderive-{os.getuid() if hasattr(os, 'getuid') else 'user'}" / "c"
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def compile_source(source, directory=None, compiler=None):
+    """Compile C ``source`` into a shared library; return its path (reused when cached)."""
+    command = list(compiler) if compiler else find_compiler()
+    directory = Path(directory) if directory is not None else cache_dir()
+    key = "\0".join([source, *command, *FLAGS, *LIBS, platform.machine(), platform.system()])
+    name = "nn_" + hashlib.sha256(key.encode()).hexdigest()[:20]
+    library = directory / f"{name}.so"
+    if library.exists():
+        return library
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=directory, prefix=".build-") as build:
+        c_file = Path(build) / f"{name}.c"
+        c_file.write_text(source)
+        out = Path(build) / f"{name}.so"
+        result = subprocess.run(
+            [*command, *FLAGS, "-o", str(out), str(c_file), *LIBS], capture_output=True, text=True,
+        )
+        if result.returncode != 0 or not out.exists():
+            message = " ".join(result.stderr.strip().splitlines()[:3]) or f"exit status {result.returncode}"
+            raise CompileError(f"{command[0]} failed on the generated C: {message}")
+        os.replace(out, library)  # atomic: another process sees no library or a whole one
+    return library
+
+
+_DOUBLES = ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
+
+
+class CLibrary:
+    """The compiled C target, with the same functions as the generated Python modules.
+
+    ``loss``, ``gradients``, ``sgd_step``, ``train`` and ``predict`` take and
+    return numpy arrays (params in ``params`` order); each is one call into C.
+    """
+
+    def __init__(self, path, params, n_inputs, n_outputs, source=None):
+        self.path = Path(path)
+        self.source = source
+        self.params = tuple(params)
+        self.n_params, self.n_inputs, self.n_outputs = len(self.params), n_inputs, n_outputs
+        lib = self._lib = ctypes.CDLL(str(self.path))
+        c_long, c_double = ctypes.c_long, ctypes.c_double
+        signatures = {
+            "nn_loss": (c_double, [_DOUBLES, _DOUBLES, _DOUBLES, c_long]),
+            "nn_gradients": (None, [_DOUBLES, _DOUBLES, _DOUBLES, c_long, _DOUBLES]),
+            "nn_sgd_step": (None, [_DOUBLES, _DOUBLES, _DOUBLES, c_double]),
+            "nn_train_history": (None, [_DOUBLES, _DOUBLES, _DOUBLES, c_long, c_long, c_double, _DOUBLES]),
+            "nn_predict": (None, [_DOUBLES, _DOUBLES, c_long, _DOUBLES]),
+        }
+        for name, (restype, argtypes) in signatures.items():
+            function = getattr(lib, name)
+            function.restype, function.argtypes = restype, argtypes
+
+    def __repr__(self):
+        return f"<CLibrary {self.path.name}: {self.n_params} params>"
+
+    # --- arguments -----------------------------------------------------------------
+
+    def _params(self, params):
+        array = np.array(params, dtype=np.float64)  # a copy: C may write to it
+        if array.shape != (self.n_params,):
+            raise ValueError(f"params must hold {self.n_params} numbers, got shape {array.shape}")
+        return array
+
+    def _X(self, X):
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_inputs or len(X) == 0:
+            raise ValueError(f"X must have one row of {self.n_inputs} inputs per sample, got shape {X.shape}")
+        return X
+
+    def _y(self, y, n):
+        y = np.ascontiguousarray(y, dtype=np.float64)
+        if self.n_outputs == 1 and y.ndim == 2 and y.shape[1] == 1:
+            y = np.ascontiguousarray(y[:, 0])
+        expected = (n,) if self.n_outputs == 1 else (n, self.n_outputs)
+        if y.shape != expected:
+            raise ValueError(f"y must have shape {expected} to match X, got {y.shape}")
+        return y
+
+    # --- the functions -------------------------------------------------------------
+
+    def loss(self, params, X, y):
+        """The mean loss over the samples."""
+        X = self._X(X)
+        return float(self._lib.nn_loss(self._params(params), X, self._y(y, len(X)), len(X)))
+
+    def gradients(self, params, X, y):
+        """The gradient of the mean loss, an array in parameter order."""
+        X = self._X(X)
+        grad = np.empty(self.n_params)
+        self._lib.nn_gradients(self._params(params), X, self._y(y, len(X)), len(X), grad)
+        return grad
+
+    def sgd_step(self, params, x, y_true, learn_rate):
+        """One step of the article's SGD on one sample: the new params."""
+        params = self._params(params)
+        x = self._X([x])[0]
+        y = self._y([y_true], 1).reshape(-1)  # this sample's targets, one per output
+        self._lib.nn_sgd_step(params, x, y, float(learn_rate))
+        return params
+
+    def train(self, params, X, y, epochs=1000, learn_rate=0.1):
+        """The article's training loop in C: ``(trained params, loss after each epoch)``."""
+        params = self._params(params)
+        X = self._X(X)
+        epochs = int(epochs)
+        if epochs < 0:
+            raise ValueError("epochs must be 0 or more")
+        history = np.empty(max(epochs, 1))
+        self._lib.nn_train_history(params, X, self._y(y, len(X)), len(X), epochs, float(learn_rate), history)
+        return params, history[:epochs].tolist()
+
+    def predict(self, params, X):
+        """The network's outputs for every row of X."""
+        X = self._X(X)
+        out = np.empty((len(X), self.n_outputs))
+        self._lib.nn_predict(self._params(params), X, len(X), out)
+        return out[:, 0] if self.n_outputs == 1 else out
+
+
+def load(network=None, directory=None):
+    """The C target for ``network`` (default: the article's), compiled and loaded.
+
+    Raises :class:`CompilerNotFound` without a C compiler and
+    :class:`CompileError` if compilation fails.
+    """
+    from derivations.network import article_network
+
+    network = network if network is not None else article_network()
+    return _load(network, None if directory is None else str(directory))
+
+
+@lru_cache(maxsize=32)
+def _load(network, directory):
+    from derivations.chain import derive
+    from derivations.codegen import generate
+
+    source = generate(network, "c")
+    path = compile_source(source, directory)
+    d = derive(network)
+    return CLibrary(path, [p.name for p in d.params], len(d.inputs), len(d.targets), source)

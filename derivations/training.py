@@ -1,0 +1,273 @@
+"""Train a network with a choice of backend: the article's hand-written code or generated code.
+
+Backends (:data:`BACKENDS`):
+
+``handwritten``
+    :meth:`nncore.OurNeuralNetwork.train`, the article's class (its network only).
+``python``, ``numpy``
+    The generated modules (:mod:`derivations.codegen`), run in-process.
+``c``
+    The generated C, compiled with the system's compiler (:mod:`derivations.cbuild`).
+
+Every backend runs the article's loop (every epoch, one SGD step per sample,
+in order) from the same initial parameters: a standard normal draw, in
+parameter order, from ``numpy.random.default_rng(seed)``, exactly the draw
+``nncore.OurNeuralNetwork(seed)`` makes.  So every backend follows the same
+trajectory, float rounding apart.
+
+>>> run = train(seed=0, epochs=1000, backend="python")
+>>> [round(float(v), 3) for v in run.predict([[-7, -3], [20, 2]])]   # Emily (F), Frank (M)
+[0.949, 0.04]
+>>> run.history[-1] < 0.01
+True
+"""
+
+import csv
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+import nncore
+from derivations.chain import derive
+from derivations.network import article_network
+
+#: the backends and what they run
+BACKENDS = {
+    "handwritten": "nncore.OurNeuralNetwork.train (the article's hand-written numpy code)",
+    "python": "the generated pure-Python module",
+    "numpy": "the generated numpy module",
+    "c": "the generated C, compiled with the system's C compiler",
+}
+
+
+class TrainingError(ValueError):
+    """Training cannot run as asked (a backend unavailable, bad data, divergence)."""
+
+
+def initial_params(network=None, seed=None):
+    """The initial parameters: a standard normal draw in parameter order from ``default_rng(seed)``.
+
+    The same numbers as ``nncore.OurNeuralNetwork(seed)`` for the article's network.
+
+    >>> import nncore
+    >>> initial_params(seed=3) == list(nncore.OurNeuralNetwork(seed=3).params.values())
+    True
+    """
+    network = network if network is not None else article_network()
+    rng = np.random.default_rng(seed)
+    return [float(rng.normal()) for _ in range(network.n_params)]
+
+
+def is_article(network):
+    """True for the article's 2-2-1 sigmoid network with MSE, however it was spelled."""
+    return network.layers == (2, 2, 1) and set(network.activations) == {"sigmoid"} and network.loss == "mse"
+
+
+class Handwritten:
+    """The article's own class as a backend: nncore.OurNeuralNetwork."""
+
+    def __init__(self, network):
+        if not is_article(network):
+            raise TrainingError(
+                f"the handwritten backend is the article's 2-2-1 sigmoid network with mse only, "
+                f"not a {network.describe()}; use the python, numpy or c backend"
+            )
+
+    @staticmethod
+    def _network(params):
+        network = nncore.OurNeuralNetwork()
+        network.set_params(**dict(zip(nncore.PARAM_NAMES, params)))
+        return network
+
+    def train(self, params, X, y, epochs=1000, learn_rate=0.1):
+        network = self._network(params)
+        history = network.train(np.asarray(X, float), np.asarray(y, float), epochs=epochs, learn_rate=learn_rate)
+        return [network.params[name] for name in nncore.PARAM_NAMES], history
+
+    def predict(self, params, X):
+        return self._network(params).predict(np.asarray(X, float))
+
+
+def get_backend(name, network=None):
+    """The backend ``name`` for ``network``: an object with ``train`` and ``predict``.
+
+    Raises :class:`TrainingError` for an unknown name, the handwritten backend
+    on another network, or the C backend without a C compiler.
+    """
+    network = network if network is not None else article_network()
+    if name == "handwritten":
+        return Handwritten(network)
+    if name in ("python", "numpy"):
+        from derivations.codegen import load
+
+        return load(network, name)
+    if name == "c":
+        from derivations import cbuild
+
+        try:
+            return cbuild.load(network)
+        except (cbuild.CompilerNotFound, cbuild.CompileError) as error:
+            raise TrainingError(f"the c backend is not available: {error}") from None
+    raise TrainingError(f"unknown backend {name!r} (choose from: {', '.join(BACKENDS)})")
+
+
+@dataclass(frozen=True)
+class Training:
+    """The result of :func:`train`: where it started, where it ended, the loss on the way."""
+
+    network: object
+    backend: str
+    seed: object
+    epochs: int
+    learn_rate: float
+    initial: tuple
+    params: tuple
+    history: tuple  # the mean loss over the samples after each epoch
+
+    @property
+    def named_params(self):
+        """``{"w1": ..., ...}``: the trained parameters by name."""
+        return dict(zip((p.name for p in derive(self.network).params), self.params))
+
+    def predict(self, X):
+        """The trained network's outputs for every row of ``X``."""
+        return np.asarray(get_backend(self.backend, self.network).predict(list(self.params), X))
+
+
+def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_rate=0.1,
+          seed=None, params=None, every=0, report=None):
+    """Train ``network`` (default: the article's) on ``X``, ``y`` with the article's SGD.
+
+    ``X``, ``y`` default to the article's four people.  ``params`` (in
+    parameter order) default to :func:`initial_params` of ``seed``.  With
+    ``every`` and ``report``, ``report(epoch, loss)`` is called as training
+    goes, for epochs 0, every, 2*every, ... (the article prints every 10th).
+    The steps are the same either way: training stops only between epochs.
+    """
+    network = network if network is not None else article_network()
+    X, y = _data(network, X, y)
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+        raise TrainingError(f"epochs must be a whole number of at least 1, got {epochs!r}")
+    if not (isinstance(learn_rate, (int, float)) and math.isfinite(learn_rate) and learn_rate > 0):
+        raise TrainingError(f"the learning rate must be a positive number, got {learn_rate!r}")
+    runner = get_backend(backend, network)
+    start = list(params) if params is not None else initial_params(network, seed)
+    if len(start) != network.n_params:
+        raise TrainingError(f"params must hold {network.n_params} numbers, got {len(start)}")
+    current, history = [float(p) for p in start], []
+    chunk = every if (every and report) else epochs
+    done = 0
+    while done < epochs:
+        steps = min(chunk, epochs - done)
+        try:
+            # a diverging run is reported below, once, rather than warned about at every step
+            with np.errstate(over="ignore", invalid="ignore"):
+                current, losses = runner.train(current, X, y, epochs=steps, learn_rate=learn_rate)
+        except OverflowError:
+            losses = [math.inf]
+        current = [float(p) for p in current]
+        history += [float(v) for v in losses]
+        if not all(math.isfinite(v) for v in losses):
+            raise TrainingError(
+                f"training diverged in epoch {done + len(losses) - 1}: the loss is no longer a finite "
+                "number; try a smaller learning rate"
+            )
+        if report:
+            for epoch in range(done, done + steps):
+                if epoch % every == 0:
+                    report(epoch, history[epoch])
+        done += steps
+    return Training(network, backend, seed, epochs, float(learn_rate), tuple(start), tuple(current),
+                    tuple(history))
+
+
+def _data(network, X, y):
+    if X is None and y is None:
+        if network.n_inputs != 2 or network.n_outputs != 1:
+            raise TrainingError(
+                f"the article's people have 2 inputs and 1 target; a {network.spec} network needs "
+                f"samples with {network.n_inputs} inputs and {network.n_outputs} target(s)"
+            )
+        return nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float)
+    if X is None or y is None:
+        raise TrainingError("give both X and y, or neither (the article's people)")
+    return np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+
+
+# --- samples from a CSV file -------------------------------------------------------------
+
+#: a decimal number: what a samples file may hold (no NaN, no infinity, no expressions)
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+#: how a samples file looks, for --help and the README
+CSV_FORMAT = (
+    "CSV, one sample per line: the inputs x1..xn, then the target y_true (or the targets "
+    "y_true1..y_truek of a network with k outputs). An optional first line of column names "
+    "is skipped; blank lines and lines starting with # are ignored. Numbers are plain "
+    "decimals (-2, 0.5, 1e-3); NaN, infinity or anything else is an error."
+)
+
+
+class DataError(TrainingError):
+    """A samples file that cannot be used; the message names the file and the line."""
+
+
+def read_samples(path, network=None):
+    """``(X, y)`` from a samples file (:data:`CSV_FORMAT`) for ``network``.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = pathlib.Path(tmp, "people.csv")
+    ...     _ = path.write_text("weight,height,female\\n-2,-1,1\\n25,6,0\\n")
+    ...     X, y = read_samples(path)
+    >>> X.tolist(), y.tolist()
+    ([[-2.0, -1.0], [25.0, 6.0]], [1.0, 0.0])
+    """
+    network = network if network is not None else article_network()
+    d = derive(network)
+    names = [s.name for s in d.inputs + d.targets]
+    width = len(names)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(enumerate(csv.reader(handle), start=1))
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataError(f"{path} is a directory, not a samples file") from None
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise DataError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
+    rows = [(n, row) for n, row in rows if any(f.strip() for f in row) and not row[0].lstrip().startswith("#")]
+    if rows and not any(_looks_numeric(f) for f in rows[0][1]):
+        rows = rows[1:]  # a header
+    if not rows:
+        raise DataError(f"{path} has no samples")
+    values = []
+    for n, row in rows:
+        if len(row) != width:
+            raise DataError(
+                f"{path} line {n}: expected {width} columns ({', '.join(names)}), got {len(row)}"
+            )
+        numbers = []
+        for field, name in zip(row, names):
+            if not NUMBER.fullmatch(field.strip()):
+                raise DataError(f"{path} line {n}: {name} is {field.strip()!r}, not a number")
+            number = float(field)
+            if not math.isfinite(number):
+                raise DataError(f"{path} line {n}: {name} is {field.strip()!r}, too large")
+            numbers.append(number)
+        values.append(numbers)
+    data = np.array(values)
+    X, y = data[:, : network.n_inputs], data[:, network.n_inputs:]
+    if network.loss == "bce" and ((y < 0) | (y > 1)).any():
+        raise DataError(f"{path}: cross-entropy (bce) needs targets between 0 and 1")
+    return X, (y[:, 0] if network.n_outputs == 1 else y)
+
+
+def _looks_numeric(field):
+    try:
+        float(field)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,84 @@
+"""The C target as a user compiles it: warning-free, standalone, the issue's interface."""
+
+import ctypes
+import re
+import subprocess
+
+import numpy as np
+import pytest
+from numpy.ctypeslib import ndpointer
+
+import nncore
+from conftest import require_tool
+from derivations import Network
+from derivations.codegen import generate
+
+NETWORKS = [
+    Network(),
+    Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"),
+    Network((3, 2, 2), "relu", "identity", "mse"),
+    Network((2, 2, 1), "softplus"),
+    Network((1, 1), "sigmoid", loss="bce"),
+]
+DOUBLES = ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
+
+
+def compile_c(source, tmp_path, *extra):
+    """Compile as the header tells users to, plus ``extra`` flags; return (library path, stderr)."""
+    cc = require_tool("cc")
+    c_file, library = tmp_path / "nn.c", tmp_path / "libnn.so"
+    c_file.write_text(source)
+    result = subprocess.run(
+        [cc, "-O2", "-Wall", "-shared", "-fPIC", *extra, "-o", str(library), str(c_file), "-lm"],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return library, result.stderr
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: n.describe())
+def test_compiles_without_a_single_warning(network, tmp_path):
+    _, stderr = compile_c(generate(network, "c"), tmp_path, "-Wextra", "-pedantic", "-std=c99", "-Werror")
+    assert stderr == ""
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: n.describe())
+def test_needs_only_math_h(network):
+    source = generate(network, "c")
+    assert re.findall(r"#include\s*<([^>]+)>", source) == ["math.h"]
+    assert "#include \"" not in source
+
+
+def test_the_issues_interface_with_nn_train(tmp_path):
+    library, _ = compile_c(generate(target="c"), tmp_path)
+    lib = ctypes.CDLL(str(library))
+    lib.nn_train.restype = None
+    lib.nn_train.argtypes = [DOUBLES, DOUBLES, DOUBLES, ctypes.c_long, ctypes.c_long, ctypes.c_double]
+    lib.nn_loss.restype = ctypes.c_double
+    lib.nn_loss.argtypes = [DOUBLES, DOUBLES, DOUBLES, ctypes.c_long]
+    lib.nn_gradients.restype = None
+    lib.nn_gradients.argtypes = [DOUBLES, DOUBLES, DOUBLES, ctypes.c_long, DOUBLES]
+
+    network = nncore.OurNeuralNetwork(seed=11)
+    params = np.array(list(network.params.values()))
+    X, y = nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float)
+    grad = np.empty(9)
+    lib.nn_gradients(params, X, y, 4, grad)
+    per_sample = [[network.backprop(x, t)[n] for n in nncore.PARAM_NAMES] for x, t in zip(X, y)]
+    np.testing.assert_allclose(grad, np.mean(per_sample, axis=0), rtol=1e-12)
+
+    history = network.train(X, y, epochs=100)
+    lib.nn_train(params, X, y, 4, 100, 0.1)  # in place, as documented
+    np.testing.assert_allclose(params, list(network.params.values()), rtol=1e-12)
+    assert lib.nn_loss(params, X, y, 4) == pytest.approx(history[-1], rel=1e-12)
+
+
+def test_header_lists_every_public_function_with_its_real_signature():
+    source = generate(network=Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"), target="c")
+    header, code = source.split("*/", 1)
+    listed = {re.sub(r"\s+", " ", m).replace("( ", "(") for m in
+              re.findall(r"((?:void|double) nn_\w+\([^)]*\));", header.replace(" * ", " "))}
+    defined = {re.sub(r"\s+", " ", m) + ";" for m in re.findall(r"^((?:void|double) nn_\w+\([^)]*\))", code, re.M)}
+    assert listed and listed == {d[:-1] for d in defined}
+    for define in ("NN_N_PARAMS 25", "NN_N_INPUTS 2", "NN_N_OUTPUTS 1"):
+        assert f"#define {define}" in source
