@@ -9,10 +9,12 @@
 __version__ = "0.1.0"
 
 from derivations.chain import Derivation, Factor, Partial, derive
+from derivations.check import check
 from derivations.network import Network, NetworkError, article_network
 from derivations.verify import VerificationError
 
 __all__ = [
+    "check",
     "Derivation",
     "Factor",
     "Network",

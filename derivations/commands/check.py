@@ -1,15 +1,135 @@
-"""``nnderive check``: cross-check a hand-written backprop (issue 5; not built yet)."""
+"""``nnderive check``: cross-check a hand-written backprop against the exact derivation.
 
-from derivations.commands.common import UsageError
+The work is done by :func:`derivations.check.check`; this module parses the
+command line, prints the report (text or JSON) and turns the verdict into
+the exit status: 0 everything agrees, 1 something disagrees (or the user's
+code failed), 2 the check could not run.
+"""
+
+import argparse
+import sys
+
+from derivations.check import ARTICLE_TARGETS, KINDS, CheckError, check
+from derivations.check.compare import DEFAULT_RTOL
+from derivations.commands.common import UsageError, add_network_options, network_from_args, parse_number
 
 NAME = "check"
-HELP = "cross-check a hand-written backprop"
-DESCRIPTION = HELP
+HELP = "cross-check a hand-written backprop: which partial, which factor, which mistake"
+DESCRIPTION = """\
+Check a backprop written by hand, as it is, against the exact symbolic derivation:
+at the article's Alice point (weights 1, biases 0) and at seeded random points.
+It says which partials are wrong, which chain-rule factor, and, when your numbers
+fit a known mistake exactly (a flipped sign, a lost 2, f'(h1) for f'(sum_h1),
+x1 and x2 swapped, ...), offers it as a hint.
+
+TARGET is PATH.py:NAME, where NAME is one of:
+  - a gradient function f(params, x, y_true) -> dict of partials by parameter
+    name ("w1": ..., or "d_L_d_w1": ...); params is a dict name -> float, x the
+    inputs (x[0], x[1]), y_true a float (an array for several outputs).  Return
+    the chain-rule factors too, in the article's names ("d_L_d_ypred",
+    "d_ypred_d_h1", "d_h1_d_w1", ...), and each factor is checked as well;
+  - a step function f(params, x, y_true, learn_rate) -> dict of the new
+    parameter values after one SGD step;
+  - an article-style class (or an instance of one) with attributes w1..b3 and
+    train(data, all_y_trues), for the article's 2-2-1 network, checked as it
+    is (the article's own OurNeuralNetwork, pasted from the page, works): the
+    checker runs train() on one sample, records the first update of each
+    parameter, stops it there and reads the gradient off the step, with
+    --learn-rate (the article's train() hard-codes 0.1).
+
+Loading PATH runs it, as python and pytest do: its module-level code executes
+(keep a script's own work under  if __name__ == "__main__":).  What it prints is
+not shown.  Nothing else you type is evaluated: NAME is looked up by name.
+
+Exit status: 0 everything agrees, 1 something disagrees (or your code raised,
+returned the wrong thing, or NaN), 2 the check could not run.
+
+examples:
+  nnderive check my_backprop.py:backprop
+  nnderive check network.py:OurNeuralNetwork --points 20
+  nnderive check deep.py:grads --net 2-3-3-1 --activation tanh --format json
+  nnderive check --article          (nncore's own backprop: a passing check)"""
 
 
 def add_arguments(parser):
-    pass
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("target", nargs="?", metavar="PATH.py:NAME",
+                        help="the function or class to check (loading the file runs it)")
+    parser.add_argument("--article", action="store_true",
+                        help="check nncore's own OurNeuralNetwork instead: its backprop, or with --kind "
+                             "class its train() (a demo of a passing check)")
+    parser.add_argument("--kind", choices=KINDS, default="auto",
+                        help="what TARGET is (default: auto, from its signature)")
+    parser.add_argument("--points", type=_count, default=5, metavar="N",
+                        help="random points besides Alice's (default 5)")
+    parser.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the random points (default 0)")
+    parser.add_argument("--learn-rate", type=_positive, default=0.1, metavar="RATE",
+                        help="learning rate of a step function or class (default 0.1, the article's)")
+    parser.add_argument("--rtol", type=_rtol, default=DEFAULT_RTOL, metavar="R",
+                        help=f"relative tolerance (default {DEFAULT_RTOL:g})")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    add_network_options(parser)
 
 
 def run(args):
-    raise UsageError("'nnderive check' is not available yet")
+    network = network_from_args(args)
+    if args.article:
+        if args.target is not None:
+            raise UsageError("give either PATH.py:NAME or --article, not both")
+        if not _default_network(args):
+            raise UsageError("--article checks the article's own 2-2-1 network; drop the network options")
+        target = ARTICLE_TARGETS[args.kind]
+    elif args.target is None:
+        raise UsageError("what should be checked? give PATH.py:NAME (or --article for a demo)")
+    else:
+        target = args.target
+    try:
+        report = check(target, kind=args.kind, network=network, points=args.points, seed=args.seed,
+                       learn_rate=args.learn_rate, rtol=args.rtol)
+    except CheckError as error:
+        raise UsageError(str(error)) from None
+    if args.format == "json":
+        sys.stdout.write(report.to_json())
+    else:
+        sys.stdout.write(report.to_text(unicode=_can_print("∂·′")))
+    return report.exit_status
+
+
+def _default_network(args):
+    return (args.net, args.activation, args.output_activation, args.loss) == ("2-2-1", "sigmoid", None, "mse")
+
+
+def _can_print(text):
+    try:
+        text.encode(sys.stdout.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _count(text):
+    value = parse_number(text, "--points")
+    if value != int(value) or not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to 1000")
+    return int(value)
+
+
+def _seed(text):
+    value = parse_number(text, "--seed")
+    if value != int(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 0")
+    return int(value)
+
+
+def _positive(text):
+    value = parse_number(text, "--learn-rate")
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
+
+
+def _rtol(text):
+    value = parse_number(text, "--rtol")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number between 0 and 1")
+    return value

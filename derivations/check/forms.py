@@ -1,0 +1,237 @@
+"""The three forms a hand-written backprop can take, each turned into partials.
+
+* a **gradient** function ``f(params, x, y_true) -> dict`` of partials by
+  parameter name (``"w1"``, or the article's ``"d_L_d_w1"``), and optionally
+  chain-rule factors under the article's names (``"d_h1_d_w1"``);
+* a **step** function ``f(params, x, y_true, learn_rate) -> dict`` of the new
+  parameter values after one SGD step: the gradient is what the step implies,
+  ``(old - new) / learn_rate``;
+* an article-style **class** with attributes ``w1``..``b3`` and
+  ``train(data, all_y_trues)``, run as it is: the checker records the first
+  write of each parameter and stops the training there.
+
+Each form is an object whose :meth:`observe` runs the user's code at one
+evaluation point and returns an :class:`Observation`.
+
+The class form is in :mod:`derivations.check.training`; telling the forms
+apart is :mod:`derivations.check.kinds`.
+
+>>> obs = Observation(got={"w1": 0.02})
+>>> obs.got, obs.invalid
+({'w1': 0.02}, {})
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from derivations.check.loading import (
+    Capture, UserProblem, captured, definition_location, describe_exception, source_file, user_location,
+)
+
+EPS = float(np.finfo(float).eps)
+
+
+class UserCodeError(Exception):
+    """The user's code failed at a point; ``problem`` says how and where."""
+
+    def __init__(self, problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class StopTraining(BaseException):
+    """Raised inside the user's train() once every parameter has been updated (see :mod:`training`).
+
+    A BaseException, so that a user's ``except Exception`` does not swallow it.
+    """
+
+
+@dataclass
+class Observation:
+    """What the user's code gave at one point.
+
+    ``got``: name -> float for every parameter and reported factor that is a
+    valid number; ``invalid``: name -> why not ("missing", "NaN", ...);
+    ``rounding``: name -> the absolute error the form itself adds (a step's
+    ``(old - new) / learn_rate`` loses about eps·|param|/learn_rate);
+    ``extra``: keys that are neither parameters nor factors.
+    """
+
+    got: dict = field(default_factory=dict)
+    invalid: dict = field(default_factory=dict)
+    rounding: dict = field(default_factory=dict)
+    extra: list = field(default_factory=list)
+
+
+def as_number(value):
+    """``(float, None)`` for a real number, else ``(None, why)``.
+
+    >>> as_number(np.float64(0.5)), as_number(np.array([2.0]))
+    ((0.5, None), (2.0, None))
+    >>> as_number("0.5")[1], as_number(float("nan"))[1], as_number([1, 2])[1]
+    ("a str ('0.5'), not a number", 'NaN', 'an array of 2 numbers, not one')
+    """
+    if value is None:
+        return None, "None, not a number"
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        shown = repr(value) if len(repr(value)) <= 14 else repr(value)[:12] + "…"
+        return None, f"a {type(value).__name__} ({shown}), not a number"
+    if isinstance(value, (complex, np.complexfloating)):
+        return None, "a complex number"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        array = np.asarray(value, dtype=object)
+        if array.size != 1:
+            return None, f"an array of {array.size} numbers, not one"
+        return as_number(array.reshape(-1)[0])
+    try:
+        number = float(value)
+    except Exception:  # whatever the user's object raises, it is not a number
+        return None, f"a {type(value).__name__}, not a number"
+    if math.isnan(number):
+        return None, "NaN"
+    if math.isinf(number):
+        return None, "infinite"
+    return number, None
+
+
+class Form:
+    """One way of running a hand-written backprop; subclasses say how."""
+
+    kind = ""
+    #: does the gradient come from a parameter update (so rounding of old - new applies)?
+    from_step = False
+
+    def __init__(self, obj, derivation, learn_rate):
+        self.obj = obj
+        self.derivation = derivation
+        self.learn_rate = learn_rate
+        self.file = source_file(obj)
+        self.capture = Capture()  # everything the user's code prints or warns, kept out of the report
+
+    @property
+    def description(self):
+        raise NotImplementedError
+
+    def observe(self, point):
+        raise NotImplementedError
+
+    # --- shared ---------------------------------------------------------------------
+
+    def _call(self, fn, args, point):
+        """Run the user's ``fn(*args)`` captured; their exception becomes a UserCodeError."""
+        try:
+            with captured(self.capture):
+                return fn(*args)
+        except (KeyboardInterrupt, StopTraining):
+            raise
+        except BaseException as error:
+            raise UserCodeError(UserProblem(
+                f"{describe_exception(error)}", user_location(error, self.file), point.name,
+            )) from None
+
+    def _mapping(self, result, point, what):
+        if not isinstance(result, Mapping):
+            raise UserCodeError(UserProblem(
+                f"{self.name} returned {with_article(result)}, not a dict of {what} by parameter name",
+                definition_location(self.obj), point.name, raised=False,
+            ))
+        return result
+
+    @property
+    def name(self):
+        return getattr(self.obj, "__qualname__", None) or type(self.obj).__name__
+
+    def _read(self, result, observation, partial_keys, point):
+        """Take the parameters (under ``partial_keys``) and the factors out of ``result``."""
+        try:
+            return self._take(result, observation, partial_keys)
+        except Exception as error:  # a mapping of the user's own that fails when read
+            raise UserCodeError(UserProblem(
+                f"reading what {self.name} returned raised {describe_exception(error)}",
+                user_location(error, self.file), point.name,
+            )) from None
+
+    def _take(self, result, observation, partial_keys):
+        d = self.derivation
+        used = set()
+        for name in (p.name for p in d.params):
+            key = next((k for k in partial_keys(name) if k in result), None)
+            if key is None:
+                observation.invalid[name] = "missing"
+                continue
+            used.add(key)
+            observation.got[name], why = as_number(result[key])
+            if why:
+                del observation.got[name]
+                observation.invalid[name] = why
+        for name in d.factors:
+            if name in result:
+                used.add(name)
+                value, why = as_number(result[name])
+                if why:
+                    observation.invalid[name] = why
+                else:
+                    observation.got[name] = value
+        observation.extra = sorted(str(k) for k in result if k not in used)
+        return observation
+
+
+class GradientForm(Form):
+    kind = "gradient"
+
+    @property
+    def description(self):
+        return f"gradient function {self.name}(params, x, y_true)"
+
+    def observe(self, point):
+        result = self._call(self.obj, (dict(point.params), np.array(point.x, dtype=float), point.user_y), point)
+        result = self._mapping(result, point, "partials")
+        return self._read(result, Observation(), lambda name: (name, f"d_L_d_{name}"), point)
+
+
+class StepForm(Form):
+    kind = "step"
+    from_step = True
+
+    @property
+    def description(self):
+        return f"step function {self.name}(params, x, y_true, learn_rate), learn_rate = {self.learn_rate:g}"
+
+    def observe(self, point):
+        args = (dict(point.params), np.array(point.x, dtype=float), point.user_y, self.learn_rate)
+        result = self._mapping(self._call(self.obj, args, point), point, "new parameter values")
+        observation = self._read(result, Observation(), lambda name: (name,), point)
+        return implied_gradient(observation, point.params, self.learn_rate)
+
+def implied_gradient(observation, old, learn_rate):
+    """Turn new parameter values into the gradient the step implies, with its rounding.
+
+    ``new = old - learn_rate * g`` is rounded to the spacing of ``new``, so
+    ``g = (old - new) / learn_rate`` carries an absolute error of about
+    eps·max(|old|, |new|)/learn_rate; twice that is allowed on top of the
+    relative tolerance.
+
+    >>> obs = implied_gradient(Observation(got={"w1": 0.99}), {"w1": 1.0}, 0.1)
+    >>> round(obs.got["w1"], 12), obs.rounding["w1"] < 1e-14
+    (0.1, True)
+    """
+    for name, new in list(observation.got.items()):
+        if name not in old:
+            continue  # a factor the step function also reports: taken as it is
+        before = float(old[name])
+        observation.got[name] = (before - new) / learn_rate
+        observation.rounding[name] = 2 * EPS * max(abs(before), abs(new)) / learn_rate
+    return observation
+
+
+def name_of(obj):
+    return getattr(obj, "__qualname__", None) or getattr(obj, "__name__", None) or type(obj).__name__
+
+
+def with_article(value):
+    name = type(value).__name__
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return f"{article} {name}"

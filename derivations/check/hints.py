@@ -1,0 +1,198 @@
+"""Hints: known mistakes, each one *tested* against the user's numbers.
+
+A hint is never a guess from the pattern of wrong parameters.  Each known
+mistake is built as a modified computation of the chain (a :class:`Variant`
+of the :class:`~derivations.check.model.ChainModel`: a factor with the wrong
+sign, f' taken at h1 instead of sum_h1, x1 and x2 swapped, a factor from the
+wrong neuron, ...), evaluated at the same points as the check, and offered
+only when it reproduces the user's numbers within tolerance at *every*
+point, for every value it changes, while changing nothing the user got right.
+
+A variant explains a set of values (the partials and reported factors it
+changes).  Several mistakes at once are found one by one when they touch
+different values; a hint whose set lies inside another matching hint's set
+is dropped (the bigger one says it all), and of two hints explaining the
+same values the first in the table below wins (a named factor before a bare
+product).
+
+The table of mistakes is :mod:`derivations.check.mistakes`; here the fitted
+ones (every partial off by one common factor) and the matching.
+"""
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from derivations.check.compare import tolerance
+from derivations.check.mistakes import Variant, all_times, scaled, static_variants
+from derivations.check.naming import factor_label, join
+
+LOSS_FORMULAS = {"mse": "-2({y} - {p})", "bce": "{p} - {y}"}
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A mistake that reproduces the user's numbers: what it is, which factors, which partials."""
+
+    kind: str
+    text: str
+    factors: tuple
+    parameters: tuple
+
+    def as_dict(self):
+        return {"kind": self.kind, "text": self.text, "factors": list(self.factors),
+                "parameters": list(self.parameters)}
+
+
+# --- uniform scales, fitted to the user's numbers ---------------------------------------
+
+
+def fitted_variants(model, points, observations, form, reported):
+    """Every partial off by one common factor c, read off the user's largest partial.
+
+    As the loss factor (∂L/∂y_pred): c = -1 is a flipped sign, 1/2 a lost 2,
+    1/n a mean over n samples; and, for a step, c may be a learning rate the
+    checker did not assume.  Then as a bare factor on the products (when the
+    factors reported are right).
+    """
+    best = None
+    for point, obs in zip(points, observations):
+        for p in model.params:
+            exact = point.expected(p)
+            if p in obs.got and exact and (best is None or abs(exact) > best[0]):
+                best = (abs(exact), obs.got[p] / exact)
+    if best is None or best[1] == 0 or abs(best[1] - 1) < 1e-9:
+        return []
+    c = _snap(best[1])
+    d = model.derivation
+    losses = [d.chain_to[o][0].name for o in d.graph.outputs]
+    text = _scale_text(d, c, form) + _learn_rate_text(c, form)
+    overrides = {name: scaled(name, c) for name in losses}
+    touched = frozenset().union(*(model.flows_into[name] for name in losses))
+    variants = [Variant("scale of all", text, tuple(losses), overrides, affects=frozenset(model.params),
+                        touched=touched)]
+    if reported:
+        variants.append(Variant(
+            "scale of all products", f"Every partial is {_times_text(c)} the exact one, though the factors you "
+            "report are right: the products go wrong.", (), partial_map=all_times(c),
+            affects=frozenset(model.params)))
+    return variants
+
+
+def _snap(c):
+    """A ratio read off floats, snapped to a simple fraction when it is one (-1, 1/2, 1/4, 3)."""
+    fraction = Fraction(c).limit_denominator(16)
+    return float(fraction) if abs(float(fraction) - c) <= 1e-9 * abs(c) else c
+
+
+def _times_text(c):
+    if c == -1:
+        return "minus"
+    if c == 0.5:
+        return "half"
+    if c == 2:
+        return "twice"
+    fraction = Fraction(c)
+    if fraction.denominator <= 16:
+        return f"{fraction} times"
+    return f"{c:.6g} times"
+
+
+def _scale_text(d, c, form):
+    losses = [d.chain_to[o][0].name for o in d.graph.outputs]
+    formula = LOSS_FORMULAS[d.network.loss].format(y=d.targets[0], p=d.graph.outputs[0].out)
+    if len(losses) == 1:
+        where, seems = f"{factor_label(d, losses[0])} = {formula}", "seems"
+    else:
+        names = join([factor_label(d, n) for n in losses])
+        where = f"the loss factors {names} ({factor_label(d, losses[0])} = {formula})"
+        seems = "seem"
+    if c == -1:
+        return f"Every partial has the wrong sign: {where} {seems} flipped, and that flips them all."
+    if c == 0.5 and d.network.loss == "mse":
+        return f"Every partial is half the exact one: {where} {seems} to have lost the 2."
+    if c == 2:
+        return f"Every partial is twice the exact one: {where} {seems} doubled."
+    fraction = Fraction(c)
+    if 0 < c < 1 and fraction.numerator == 1:
+        k = fraction.denominator
+        over = f"the {k} outputs" if len(losses) == k else f"{k} samples"
+        return (f"Every partial is 1/{k} of the exact one: divided by n = {k}, as in a mean over {over}? "
+                "The loss differentiated is one sample's, with no 1/n.")
+    return f"Every partial is {_times_text(c)} the exact one."
+
+
+def _learn_rate_text(c, form):
+    if not form.from_step:
+        return ""
+    lr = form.learn_rate
+    if c == -1:
+        return " Or your update adds the gradient (w += learn_rate·∂L/∂w) instead of subtracting it."
+    if c < 0:
+        return " And your update moves uphill: it should be w -= learn_rate·∂L/∂w."
+    ask = "Or is" if c in (0.5, 2) or Fraction(c).numerator == 1 else "Is"
+    return f" {ask} your learning rate {c * lr:g}, not {lr:g}? Then check again with --learn-rate {c * lr:g}."
+
+
+def _for_steps(hint, form):
+    """A sign hint about a step: the update itself may be what is flipped."""
+    if not (form.from_step and hint.kind == "sign" and hint.parameters):
+        return hint
+    params = hint.parameters
+    verb = "adds" if len(params) == 1 else "add"
+    text = f"{hint.text} Or the update of {join(params)} {verb} learn_rate·∂L/∂w instead of subtracting it."
+    return Hint(hint.kind, text, hint.factors, params)
+
+
+# --- matching ----------------------------------------------------------------------------
+
+
+def find_hints(model, points, observations, parameters, factors, form, rtol, article):
+    """The hints whose mistaken computation reproduces the user's numbers (see the module docstring)."""
+    verdicts = {**parameters, **factors}
+    wrong = {name for name, v in verdicts.items() if not v.ok}
+    if not wrong:
+        return []
+    wrong_params = wrong & set(parameters)
+    reported = set(factors)
+    unusable = {q for q in verdicts if any(q not in obs.got for obs in observations)}
+    candidates = fitted_variants(model, points, observations, form, bool(factors))
+    candidates += static_variants(model, article)
+    matched = []
+    for variant in candidates:
+        if not variant.affects & wrong_params:
+            continue
+        # what the variant leaves alone stays exact: only what it reaches is compared
+        quantities = [p for p in model.params if p in variant.affects] + sorted(variant.touched & reported)
+        changed = _explains(variant, model, points, observations, quantities, wrong, unusable, rtol)
+        if changed:
+            matched.append((variant, frozenset(changed)))
+    kept = []
+    for variant, changed in matched:
+        if any(changed < other for _, other in matched) or any(changed == other for _, other in kept):
+            continue
+        kept.append((variant, changed))
+    hints = [Hint(v.kind, v.text, v.factors, tuple(p for p in model.params if p in changed)) for v, changed in kept]
+    return [_for_steps(h, form) for h in hints]
+
+
+def _explains(variant, model, points, observations, quantities, wrong, unusable, rtol):
+    """The values ``variant`` changes, if it reproduces the user's numbers on all of them; else None.
+
+    The values the user got right come first: a variant that changes one of
+    them is out at once, usually after a single product.
+    """
+    quantities = sorted(quantities, key=lambda q: q in wrong)
+    changed = set()
+    for point, obs in zip(points, observations):
+        value = variant.predictor(model, point)
+        for q in quantities:
+            predicted, exact = value(q), point.expected(q)
+            if abs(predicted - exact) > tolerance(point, q, exact, rtol):
+                if q not in wrong or q in unusable:
+                    return None
+                changed.add(q)
+            if q in wrong and q not in unusable:
+                tol = tolerance(point, q, predicted, rtol, obs.rounding.get(q, 0.0))
+                if not abs(obs.got[q] - predicted) <= tol:
+                    return None
+    return changed or None

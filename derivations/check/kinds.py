@@ -1,0 +1,95 @@
+"""Telling the forms apart: a gradient function, a step function, or the article's class.
+
+>>> detect_kind(lambda params, x, y_true: {})
+'gradient'
+"""
+
+import inspect
+
+from derivations.check.forms import GradientForm, StepForm, name_of, with_article
+from derivations.check.loading import CheckError
+from derivations.check.training import ClassForm
+from derivations.network import article_network
+
+KINDS = ("auto", "gradient", "step", "class")
+#: a 4th argument by one of these names makes a function a step function
+LEARN_RATE_NAMES = {"learn_rate", "learning_rate", "lr", "eta", "alpha", "step_size", "rate"}
+
+
+def detect_kind(obj):
+    """``"gradient"``, ``"step"`` or ``"class"`` from what ``obj`` is and how it is called.
+
+    >>> detect_kind(lambda params, x, y_true: {})
+    'gradient'
+    >>> detect_kind(lambda params, x, y_true, learn_rate=0.1: {})
+    'step'
+    >>> detect_kind(lambda params, x: {})
+    Traceback (most recent call last):
+    ...
+    derivations.check.loading.CheckError: <lambda>(params, x) has the wrong signature: expected a gradient
+    function f(params, x, y_true), a step function f(params, x, y_true, learn_rate), or an article-style class
+    """
+    if inspect.isclass(obj):
+        return "class"
+    if not callable(obj):
+        if callable(getattr(obj, "train", None)):
+            return "class"
+        raise CheckError(f"{with_article(obj)} is neither a function nor a class with train(); nothing to check")
+    try:
+        signature = inspect.signature(obj)
+    except (TypeError, ValueError):
+        raise CheckError(f"cannot read the signature of {name_of(obj)}; pass --kind gradient or --kind step") from None
+    parameters = list(signature.parameters.values())
+    if any(p.kind is p.VAR_POSITIONAL for p in parameters):
+        raise CheckError(f"{name_of(obj)}(*args) could be a gradient or a step function; pass --kind")
+    positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    required = [p for p in positional if p.default is p.empty]
+    if len(required) == 4 or (len(positional) >= 4 and positional[3].name.lower() in LEARN_RATE_NAMES
+                              and len(required) <= 4):
+        return "step"
+    if len(required) <= 3 <= len(positional):
+        return "gradient"
+    shown = ", ".join(p.name for p in positional)
+    raise CheckError(
+        f"{name_of(obj)}({shown}) has the wrong signature: expected a gradient function f(params, x, y_true), "
+        "a step function f(params, x, y_true, learn_rate), or an article-style class"
+    )
+
+
+FORMS = {"gradient": GradientForm, "step": StepForm, "class": ClassForm}
+#: the arguments each function form is called with, for checking a forced --kind
+_ARITY = {"gradient": 3, "step": 4}
+
+
+def make_form(obj, derivation, kind, learn_rate):
+    """The :class:`Form` for ``obj`` (``kind`` "auto" detects it); a misfit is a :class:`CheckError`."""
+    if kind not in KINDS:
+        raise CheckError(f"unknown kind {kind!r} (choose from: {', '.join(KINDS)})")
+    if kind == "auto":
+        kind = detect_kind(obj)
+    elif kind in _ARITY:
+        if inspect.isclass(obj) or not callable(obj):
+            raise CheckError(f"--kind {kind} needs a function, and {name_of(obj)} is {with_article(obj)}")
+        try:
+            inspect.signature(obj).bind(*range(_ARITY[kind]))
+        except TypeError:
+            args = "params, x, y_true" + (", learn_rate" if kind == "step" else "")
+            raise CheckError(f"{name_of(obj)} cannot be called as a {kind} function f({args})") from None
+        except ValueError:
+            pass
+    elif kind == "class" and callable(obj) and not inspect.isclass(obj):
+        raise CheckError(f"--kind class needs a class (or an instance of one), and {name_of(obj)} is a function")
+    if kind == "class" and not is_article_network(derivation.network):
+        raise CheckError(
+            "the class form is the article's 2-2-1 sigmoid network with MSE only; for another network, "
+            "give a gradient function f(params, x, y_true) or a step function f(params, x, y_true, learn_rate)"
+        )
+    return FORMS[kind](obj, derivation, learn_rate)
+
+
+def is_article_network(network):
+    """Is ``network`` the article's 2-2-1 sigmoid network with MSE (however it was spelled)?"""
+    article = article_network()
+    return (network.layers, network.activations, network.loss) == (article.layers, article.activations, article.loss)
+
+

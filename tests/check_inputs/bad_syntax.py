@@ -1,0 +1,2 @@
+def backprop(params, x, y_true)
+    return {}
