@@ -164,6 +164,20 @@ def joined(head, names, tail, indent, width=WIDTH):
     return [f"{indent}{head.rstrip()}"] + [inner + part for part in body] + [f"{indent}{tail.lstrip()}"]
 
 
+def helper_calls(tanh):
+    """``CALLS`` for a target whose tanh is spelled ``tanh``; the other helpers are written into the file."""
+    return {
+        "sigmoid": "sigmoid",
+        "d_sigmoid": "d_sigmoid",
+        "tanh": tanh,
+        "d_tanh": "d_tanh",
+        "relu": "relu",
+        "d_relu": "d_relu",
+        "softplus": "softplus",
+        "d_softplus": "sigmoid",  # softplus' is the sigmoid
+    }
+
+
 class HelperCalls:
     """Mixin for a SymPy code printer: each function in ``CALLS`` prints as a call.
 

@@ -15,7 +15,7 @@ import textwrap
 
 from sympy.printing.c import C99CodePrinter
 
-from derivations.codegen.base import WIDTH, HelperCalls, aligned, header
+from derivations.codegen.base import helper_calls, WIDTH, HelperCalls, aligned, header
 from derivations.codegen.listing import Listing
 
 TARGET = "c"
@@ -24,16 +24,7 @@ TARGET = "c"
 class CPrinter(HelperCalls, C99CodePrinter):
     """SymPy's C99 printer, with our activations as calls to the static helpers below."""
 
-    CALLS = {
-        "sigmoid": "sigmoid",
-        "d_sigmoid": "d_sigmoid",
-        "tanh": "tanh",
-        "d_tanh": "d_tanh",
-        "relu": "relu",
-        "d_relu": "d_relu",
-        "softplus": "softplus",
-        "d_softplus": "sigmoid",
-    }
+    CALLS = helper_calls(tanh="tanh")
 
 
 HELPERS = {

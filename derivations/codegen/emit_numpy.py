@@ -13,7 +13,7 @@ True
 
 from sympy.printing.numpy import NumPyPrinter
 
-from derivations.codegen.base import HelperCalls, header, joined, wrap
+from derivations.codegen.base import helper_calls, HelperCalls, header, joined, wrap
 from derivations.codegen.emit_python import PythonModule, names_tuple, rule, unpacking
 
 TARGET = "numpy"
@@ -24,16 +24,7 @@ BLOCK = 16384
 class NumpyPrinter(HelperCalls, NumPyPrinter):
     """SymPy's numpy printer, with our activations as calls to the helpers below."""
 
-    CALLS = {
-        "sigmoid": "sigmoid",
-        "d_sigmoid": "d_sigmoid",
-        "tanh": "np.tanh",
-        "d_tanh": "d_tanh",
-        "relu": "relu",
-        "d_relu": "d_relu",
-        "softplus": "softplus",
-        "d_softplus": "sigmoid",
-    }
+    CALLS = helper_calls(tanh="np.tanh")
 
 
 HELPERS = {

@@ -14,7 +14,7 @@ True
 
 from sympy.printing.pycode import PythonCodePrinter
 
-from derivations.codegen.base import WIDTH, HelperCalls, aligned, header, joined, wrap
+from derivations.codegen.base import helper_calls, WIDTH, HelperCalls, aligned, header, joined, wrap
 from derivations.codegen.listing import Listing
 
 TARGET = "python"
@@ -23,16 +23,7 @@ TARGET = "python"
 class PythonPrinter(HelperCalls, PythonCodePrinter):
     """SymPy's Python printer, with our activations as calls to the helpers below."""
 
-    CALLS = {
-        "sigmoid": "sigmoid",
-        "d_sigmoid": "d_sigmoid",
-        "tanh": "math.tanh",
-        "d_tanh": "d_tanh",
-        "relu": "relu",
-        "d_relu": "d_relu",
-        "softplus": "softplus",
-        "d_softplus": "sigmoid",
-    }
+    CALLS = helper_calls(tanh="math.tanh")
 
 
 #: the helper functions, in the order they are written; each stays finite for any float

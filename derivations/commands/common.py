@@ -61,8 +61,8 @@ def emit(text, path=None, force=False):
     write_file(path, text.encode("utf-8"), force)
 
 
-def write_file(path, data, force=False):
-    """Write bytes to ``path`` atomically: a reader sees the old file or the new one, never half."""
+def check_writable(path, force=False):
+    """Fail now, before any work, if ``path`` cannot be written (or would be overwritten without ``force``)."""
     if os.path.isdir(path):
         raise UsageError(f"{path} is a directory; give a file name")
     if os.path.exists(path) and not force:
@@ -70,6 +70,12 @@ def write_file(path, data, force=False):
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise UsageError(f"cannot write {path}: directory {directory} does not exist")
+    return directory
+
+
+def write_file(path, data, force=False):
+    """Write bytes to ``path`` atomically: a reader sees the old file or the new one, never half."""
+    directory = check_writable(path, force)
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".nnderive-", suffix=".tmp")
     except OSError as error:

@@ -7,12 +7,11 @@ by default (pipe it to ``dot -Tsvg``); ``--format svg|png|pdf`` runs
 Graphviz's ``dot`` itself.
 """
 
-import os
 import sys
 
 from derivations.chain import derive
 from derivations.commands.common import (
-    UsageError, add_network_options, add_output_options, emit, network_from_args, write_file,
+    UsageError, add_network_options, add_output_options, check_writable, emit, network_from_args, write_file,
 )
 from derivations.dot import FORMATS, LABELS, GraphvizError, render, to_dot
 
@@ -57,9 +56,8 @@ def run(args):
     to_stdout = args.output is None or args.output == "-"
     if to_stdout and args.format in BINARY and sys.stdout.isatty():
         raise UsageError(f"{args.format} is binary: write it to a file with -o FILE")
-    if not to_stdout and os.path.exists(args.output) and not args.force:
-        # refuse before running dot, which can take a while on a big network
-        raise UsageError(f"{args.output} exists; use --force to overwrite it")
+    if not to_stdout:
+        check_writable(args.output, args.force)  # before running dot, which can take a while
     try:
         picture = render(source, args.format)
     except GraphvizError as error:

@@ -15,6 +15,7 @@ import nncore
 from derivations.commands.common import (
     UsageError,
     add_network_options,
+    check_writable,
     network_from_args,
     parse_number,
     write_file,
@@ -157,13 +158,7 @@ def _check_plot(path, force):
     suffix = os.path.splitext(path)[1].lower().lstrip(".")
     if suffix not in PLOT_FORMATS:
         raise UsageError(f"--plot {path}: give a file name ending in {', '.join('.' + f for f in PLOT_FORMATS)}")
-    if os.path.isdir(path):
-        raise UsageError(f"--plot {path} is a directory; give a file name")
-    if os.path.exists(path) and not force:
-        raise UsageError(f"{path} exists; use --force to overwrite it")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise UsageError(f"cannot write {path}: directory {directory} does not exist")
+    check_writable(path, force)
     try:
         import matplotlib  # noqa: F401
     except ImportError:
