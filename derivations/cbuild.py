@@ -6,10 +6,12 @@ The shared library goes to a cache directory outside the source tree
 command, so each network is compiled once.  Without a C compiler,
 :class:`CompilerNotFound` says so in one line.
 
->>> import numpy as np, shutil
->>> lib = load() if shutil.which("cc") else None        # the article's network
->>> lib is None or round(float(lib.gradients(np.ones(6).tolist() + [0, 0, 0], [[-2, -1]], [1])[0]), 4)
-0.0215
+For the article's network (a C compiler needed)::
+
+    lib = load()
+    lib.gradients([1] * 6 + [0] * 3, [[-2, -1]], [1])[0]    # 0.02146953526581111
+
+(tests/test_cbuild.py runs this for real, with a compiler CI installs.)
 """
 
 import ctypes
@@ -68,8 +70,13 @@ def cache_dir():
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
-        path = Path(tempfile.gettempdir()) / f"nnderive-{os.getuid() if hasattr(os, 'getuid') else 'user'}" / "c"
-        path.mkdir(parents=True, exist_ok=True)
+        fallback = Path(tempfile.gettempdir()) / f"nnderive-{os.getuid() if hasattr(os, 'getuid') else 'user'}" / "c"
+        try:
+            fallback.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise CompileError(f"cannot create a cache directory for the C library ({path} nor {fallback}); "
+                               "set NNDERIVE_CACHE to a writable directory") from None
+        path = fallback
     return path
 
 
@@ -82,6 +89,13 @@ def compile_source(source, directory=None, compiler=None):
     library = directory / f"{name}.so"
     if library.exists():
         return library
+    try:
+        return _build(source, command, directory, name, library)
+    except OSError as error:  # a full disk, a read-only cache: say where, in one line
+        raise CompileError(f"cannot build the C library in {directory}: {error.strerror or error}") from None
+
+
+def _build(source, command, directory, name, library):
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=directory, prefix=".build-") as build:
         c_file = Path(build) / f"{name}.c"
@@ -198,9 +212,9 @@ def load(network=None, directory=None):
     Raises :class:`CompilerNotFound` without a C compiler and
     :class:`CompileError` if compilation fails.
     """
-    from derivations.network import article_network
+    from derivations.network import require_network
 
-    network = network if network is not None else article_network()
+    network = require_network(network, "load")
     return _load(network, None if directory is None else str(directory))
 
 

@@ -19,10 +19,14 @@ are only enumerated on request (:attr:`Partial.paths`).
 ['d_L_d_ypred', 'd_ypred_d_h1', 'd_h1_d_w1']
 >>> [f.name for f in d.partials["w5"].factors]
 ['d_L_d_ypred', 'd_ypred_d_w5']
->>> d.factors["d_h1_d_w1"].named
-x1*d_sigmoid(sum_h1)
->>> d.factors["d_h1_d_w1"].raw
-x1*d_sigmoid(b1 + w1*x1 + w2*x2)
+>>> print(d.factors["d_h1_d_w1"].to_text())        # named: in sum_h1, shown written out
+  ∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)
+>>> from derivations.rules import d_sigmoid
+>>> x1, w1, x2, w2, b1, sum_h1 = (d.graph.symbol(n) for n in ("x1", "w1", "x2", "w2", "b1", "sum_h1"))
+>>> d.factors["d_h1_d_w1"].named == x1 * d_sigmoid(sum_h1)
+True
+>>> d.factors["d_h1_d_w1"].raw == x1 * d_sigmoid(w1 * x1 + w2 * x2 + b1)
+True
 """
 
 from dataclasses import dataclass, field
@@ -31,7 +35,7 @@ from functools import cached_property, lru_cache
 from sympy import Add, Mul, S, Symbol
 
 from derivations.graph import Graph, Neuron, build_graph, real
-from derivations.network import Network, article_network
+from derivations.network import Network, require_network
 
 #: beyond this many paths, Partial.paths refuses to enumerate them
 MAX_PATHS = 4096
@@ -192,6 +196,7 @@ class Derivation(Printable):
         # from the output layer back, each neuron once: its chain, its local
         # factors, then an edge factor for each neuron feeding it (the article's order)
         local = {}
+        inputs = set(g.inputs)  # a set: a tuple scan per weight is quadratic in wide layers
         for layer in reversed(g.layers):
             for n in layer:
                 if n not in self.chain_to:
@@ -199,7 +204,7 @@ class Derivation(Printable):
                 for p, i in zip(n.params, n.inputs + (S.One,)):
                     local[p] = self._factor(self.handle[n], p, i * self._fprime(n), "local")
                 for i, w in zip(n.inputs, n.weights):
-                    if i not in g.inputs:
+                    if i not in inputs:
                         self.edges[n, g.neuron_of(i)] = self._factor(self.handle[n], i, w * self._fprime(n), "edge")
         self.partials = {
             p.name: Partial(p, n, self.chain_to[n] + (local[p],), self.n_paths[n], self)
@@ -330,10 +335,10 @@ def derive(network: "Network | None" = None) -> Derivation:
     (w1, w2, w3, w4, w5, w6, b1, b2, b3)
     >>> d.partials["b3"]
     <Partial d_L_d_b3 = d_L_d_ypred * d_ypred_d_b3>
-    >>> d.partials["b3"].factors[1].raw
-    d_sigmoid(b3 + w5*sigmoid(b1 + w1*x1 + w2*x2) + w6*sigmoid(b2 + w3*x1 + w4*x2))
+    >>> print(d.partials["b3"].factors[1].to_text())
+      ∂y_pred/∂b₃ = f'(w₅ h₁ + w₆ h₂ + b₃)
     """
-    return _derive(network if network is not None else article_network())
+    return _derive(require_network(network, "derive"))
 
 
 @lru_cache(maxsize=32)

@@ -6,6 +6,7 @@ side-by-side check on Alice).  Every subcommand lives in its own module under
 line on stderr with exit status 2, never a traceback.
 """
 
+import os
 import sys
 
 from derivations import __version__
@@ -36,17 +37,36 @@ def main(argv=None):
     parser = build_parser()
     try:
         try:
-            args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-        except SystemExit as exit:  # --help, --version, or a bad argument (already reported)
-            return exit.code
-        run = getattr(args, "run", overview.run)
-        return run(args) or 0
+            try:
+                args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+            except SystemExit as exit:  # --help, --version, or a bad argument (already reported)
+                return exit.code
+            run = getattr(args, "run", overview.run)
+            return run(args) or 0
+        finally:
+            # inside the try: a reader that went away shows here, not at interpreter exit
+            sys.stdout.flush()
     except UsageError as error:
         print(f"nnderive: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:
-        # the reader (e.g. `| head`) went away: not an error of ours
-        sys.stderr.close()
+        # the reader (e.g. `| head`) went away: not an error of ours.  What is still
+        # buffered would fail again at exit, so standard output goes to the null device.
+        _silence_stdout()
         return 0
+    except UnicodeEncodeError as error:  # a command printed what this terminal cannot show
+        what = error.object[error.start:error.end]
+        print(f"nnderive: error: standard output ({error.encoding}) cannot show {what!r}: "
+              "set PYTHONIOENCODING=utf-8", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout():
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (e.g. captured in a test)
+        pass

@@ -9,12 +9,14 @@ back in raw symbols (inputs, targets, parameters).
 >>> g = build_graph(article_network())
 >>> g.params
 (w1, w2, w3, w4, w5, w6, b1, b2, b3)
->>> [str(q) + " = " + str(g.definitions[q]) for q in g.definitions]   # doctest: +NORMALIZE_WHITESPACE
-['sum_h1 = b1 + w1*x1 + w2*x2', 'h1 = sigmoid(sum_h1)', 'sum_h2 = b2 + w3*x1 + w4*x2',
- 'h2 = sigmoid(sum_h2)', 'sum_o1 = b3 + h1*w5 + h2*w6', 'y_pred = sigmoid(sum_o1)',
- 'L = (-y_pred + y_true)**2']
->>> g.to_raw(g.definitions[g.symbol("h1")])
-sigmoid(b1 + w1*x1 + w2*x2)
+>>> [q.name for q in g.definitions]
+['sum_h1', 'h1', 'sum_h2', 'h2', 'sum_o1', 'y_pred', 'L']
+>>> from derivations.rules import sigmoid
+>>> w1, w2, b1, x1, x2 = (g.symbol(n) for n in ("w1", "w2", "b1", "x1", "x2"))
+>>> g.definitions[g.symbol("sum_h1")] == w1 * x1 + w2 * x2 + b1
+True
+>>> g.to_raw(g.definitions[g.symbol("h1")]) == sigmoid(w1 * x1 + w2 * x2 + b1)
+True
 """
 
 from dataclasses import dataclass

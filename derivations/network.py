@@ -17,6 +17,7 @@ Naming, for any sizes (the article's scheme, continued):
   all weights, then all biases.
 """
 
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -61,9 +62,10 @@ class Network:
         if len(layers) < 2:
             raise NetworkError("a network needs at least an input and an output layer, e.g. 2-1")
         for size in layers:
-            if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            # numbers.Integral: numpy's integers are sizes too (bool is not, though Python says it is)
+            if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
                 raise NetworkError(f"layer sizes must be whole numbers of at least 1, got {size!r}")
-        object.__setattr__(self, "layers", layers)
+        object.__setattr__(self, "layers", tuple(int(size) for size in layers))
 
         if not isinstance(self.activation, str):
             if not isinstance(self.activation, (tuple, list)):
@@ -145,14 +147,19 @@ class Network:
         ...
         derivations.network.NetworkError: bad network '2-x-1': 'x' is not a layer size; write sizes joined by '-', e.g. 2-2-1
         """
+        if not isinstance(spec, str):
+            raise TypeError(f"Network.parse takes sizes as text, e.g. '2-2-1', not a {type(spec).__name__}")
         parts = spec.strip().split("-")
         sizes = []
         for part in parts:
             if not re.fullmatch(r"[0-9]{1,6}", part.strip()):
-                raise NetworkError(
-                    f"bad network {spec!r}: {part!r} is not a layer size; "
-                    "write sizes joined by '-', e.g. 2-2-1"
-                )
+                if re.fullmatch(r"[0-9]+", part.strip()):
+                    why = "it is far too large for a layer"
+                elif not part.strip() and len(parts) > 1:
+                    why = "a size is missing (a '-' at an end, or two in a row)"
+                else:
+                    why = "write sizes joined by '-', e.g. 2-2-1"
+                raise NetworkError(f"bad network {spec!r}: {part!r} is not a layer size; {why}")
             sizes.append(int(part))
         if any(s == 0 for s in sizes):
             raise NetworkError(f"bad network {spec!r}: every layer needs at least one neuron")
@@ -164,6 +171,27 @@ class Network:
 def _check_name(kind, name, table):
     if not isinstance(name, str) or name not in table:
         raise NetworkError(f"unknown {kind} {name!r} (choose from: {', '.join(table)})")
+
+
+def require_network(network, who):
+    """``network``, or the article's for ``None``; anything else is a :class:`TypeError` saying what to pass.
+
+    >>> require_network("2-3-1", "derive")
+    Traceback (most recent call last):
+    ...
+    TypeError: derive() takes a Network, e.g. derive(Network.parse('2-3-1')), not a str
+    """
+    if network is None:
+        return article_network()
+    if isinstance(network, Network):
+        return network
+    if isinstance(network, str):
+        example = f"Network.parse({network!r})"
+    elif isinstance(network, (tuple, list)):
+        example = f"Network(layers={tuple(network)!r})"
+    else:
+        example = "Network(layers=(2, 2, 1))"
+    raise TypeError(f"{who}() takes a Network, e.g. {who}({example}), not a {type(network).__name__}")
 
 
 def article_network():

@@ -68,6 +68,8 @@ class NumericDerivation:
             value = params[name]
             if isinstance(value, (bool, np.bool_)) or not np.isscalar(value) or not np.isreal(value):
                 raise InputError(f"params[{name!r}] must be a real number, got {value!r}")
+            if not np.isfinite(value):
+                raise InputError(f"params[{name!r}] must be a finite number, got {value!r}")
             values.append(float(value))
         n_in, n_out = len(d.inputs), len(d.targets)
         X = _as_float_array(X, "X")
@@ -115,6 +117,8 @@ class NumericDerivation:
 
 
 def _as_float_array(value, name):
+    if value is None:  # numpy would make it a NaN
+        raise InputError(f"{name} is missing (None)")
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):

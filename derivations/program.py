@@ -8,18 +8,15 @@ this same list, so what runs is what the derivation shows.
 
 >>> from derivations import derive
 >>> program = build_program(derive())
->>> for s in program.forward: print(s)
-sum_h1 = b1 + w1*x1 + w2*x2
-h1 = sigmoid(sum_h1)
-sum_h2 = b2 + w3*x1 + w4*x2
-h2 = sigmoid(sum_h2)
-sum_o1 = b3 + h1*w5 + h2*w6
-y_pred = sigmoid(sum_o1)
->>> for s in program.backward[:2]: print(s)
-d_L_d_ypred = -2*(-y_pred + y_true)
-d_ypred_d_sum_o1 = y_pred*(1 - y_pred)
->>> print(program.backward[-9])
-d_L_d_w1 = d_L_d_h1*d_h1_d_w1   # dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1
+>>> [s.target.name for s in program.forward]
+['sum_h1', 'h1', 'sum_h2', 'h2', 'sum_o1', 'y_pred']
+>>> [s.target.name for s in program.backward[:3]]
+['d_L_d_ypred', 'd_ypred_d_sum_o1', 'd_ypred_d_w5']
+>>> y_pred = derive().graph.symbol("y_pred")
+>>> program.backward[1].expr == y_pred * (1 - y_pred)     # f'(sum_o1), from the output at hand
+True
+>>> print(program.backward[-9].target, "   #", program.backward[-9].comment)
+d_L_d_w1    # dL/dw1 = dL/dy_pred * dy_pred/dh1 * dh1/dw1
 """
 
 from dataclasses import dataclass

@@ -16,14 +16,17 @@ parameter order, from ``numpy.random.default_rng(seed)``, exactly the draw
 trajectory, float rounding apart.
 
 >>> run = train(seed=0, epochs=1000, backend="python")
->>> [round(float(v), 3) for v in run.predict([[-7, -3], [20, 2]])]   # Emily (F), Frank (M)
-[0.949, 0.04]
+>>> emily, frank = run.predict([[-7, -3], [20, 2]])
+>>> bool(emily > 0.9 and frank < 0.1)      # the article: Emily 0.951 (F), Frank 0.039 (M)
+True
 >>> run.history[-1] < 0.01
 True
 """
 
 import csv
 import math
+import os
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -31,7 +34,7 @@ import numpy as np
 
 import nncore
 from derivations.chain import derive
-from derivations.network import article_network
+from derivations.network import article_network, require_network
 
 #: the backends and what they run
 BACKENDS = {
@@ -146,12 +149,17 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
     goes, for epochs 0, every, 2*every, ... (the article prints every 10th).
     The steps are the same either way: training stops only between epochs.
     """
-    network = network if network is not None else article_network()
+    network = require_network(network, "train")
     X, y = _data(network, X, y)
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise TrainingError(f"epochs must be a whole number of at least 1, got {epochs!r}")
-    if not (isinstance(learn_rate, (int, float)) and math.isfinite(learn_rate) and learn_rate > 0):
+    if isinstance(learn_rate, bool) or not (
+            isinstance(learn_rate, numbers.Real) and math.isfinite(learn_rate) and learn_rate > 0):
         raise TrainingError(f"the learning rate must be a positive number, got {learn_rate!r}")
+    if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 0:
+        raise TrainingError(f"every must be a whole number of at least 0, got {every!r}")
+    if params is None and (isinstance(seed, (bool, float, str)) or not _seeds(seed)):
+        raise TrainingError(f"seed must be a whole number of at least 0 (or a numpy Generator), got {seed!r}")
     runner = get_backend(backend, network)
     start = list(params) if params is not None else initial_params(network, seed)
     if len(start) != network.n_params:
@@ -174,6 +182,12 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
                 f"training diverged in epoch {done + len(losses) - 1}: the loss is no longer a finite "
                 "number; try a smaller learning rate"
             )
+        if not all(math.isfinite(p) for p in current):
+            # relu's max(0, NaN) is 0 in Python and C: the loss can look fine over NaN parameters
+            raise TrainingError(
+                f"training diverged by epoch {done + steps - 1}: the parameters are no longer finite "
+                "numbers; try a smaller learning rate or smaller inputs"
+            )
         if report:
             for epoch in range(done, done + steps):
                 if epoch % every == 0:
@@ -181,6 +195,15 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
         done += steps
     return Training(network, backend, seed, epochs, float(learn_rate), tuple(start), tuple(current),
                     tuple(history))
+
+
+def _seeds(seed):
+    """Whether numpy takes ``seed`` (it raises for a negative number, a string, ...)."""
+    try:
+        np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _data(network, X, y):
@@ -193,7 +216,25 @@ def _data(network, X, y):
         return nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float)
     if X is None or y is None:
         raise TrainingError("give both X and y, or neither (the article's people)")
-    return np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    arrays = []
+    for name, value in (("X", X), ("y", y)):
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise TrainingError(f"{name} must hold numbers only") from None
+        if not np.all(np.isfinite(array)):
+            raise TrainingError(f"{name} holds NaN or infinity")
+        arrays.append(array)
+    X, y = arrays
+    n_in, n_out = network.n_inputs, network.n_outputs
+    if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
+        raise TrainingError(f"X must have one row per sample and {n_in} columns, got shape {X.shape}")
+    if n_out == 1 and y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    expected = (len(X),) if n_out == 1 else (len(X), n_out)
+    if y.shape != expected:
+        raise TrainingError(f"y must have shape {expected} to match X, got {y.shape}")
+    return X, y
 
 
 # --- samples from a CSV file -------------------------------------------------------------
@@ -225,7 +266,9 @@ def read_samples(path, network=None):
     >>> X.tolist(), y.tolist()
     ([[-2.0, -1.0], [25.0, 6.0]], [1.0, 0.0])
     """
-    network = network if network is not None else article_network()
+    network = require_network(network, "read_samples")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"read_samples() takes a file name, not a {type(path).__name__}")
     d = derive(network)
     names = [s.name for s in d.inputs + d.targets]
     width = len(names)
@@ -236,18 +279,26 @@ def read_samples(path, network=None):
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataError(f"{path} is a directory, not a samples file") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError as error:
+        raise DataError(f"cannot read {path}: it is not UTF-8 text (byte {error.object[error.start]:#04x} at "
+                        f"position {error.start}); save it as UTF-8 CSV") from None
+    except (OSError, csv.Error) as error:
         raise DataError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
     rows = [(n, row) for n, row in rows if any(f.strip() for f in row) and not row[0].lstrip().startswith("#")]
-    if rows and not any(_looks_numeric(f) for f in rows[0][1]):
-        rows = rows[1:]  # a header
+    for n, row in rows[:1]:
+        _check_separator(path, n, row)  # else "1;2;0" would pass for a header
+    header = bool(rows) and not any(_looks_numeric(f) for f in rows[0][1])
+    if header:
+        rows = rows[1:]
     if not rows:
-        raise DataError(f"{path} has no samples")
+        raise DataError(f"{path} has no samples" + (" (only a header line)" if header else ""))
     values = []
     for n, row in rows:
         if len(row) != width:
+            _check_separator(path, n, row)
+            trailing = " (a comma at the end of the line?)" if len(row) == width + 1 and not row[-1].strip() else ""
             raise DataError(
-                f"{path} line {n}: expected {width} columns ({', '.join(names)}), got {len(row)}"
+                f"{path} line {n}: expected {width} columns ({', '.join(names)}), got {len(row)}{trailing}"
             )
         numbers = []
         for field, name in zip(row, names):
@@ -263,6 +314,13 @@ def read_samples(path, network=None):
     if network.loss == "bce" and ((y < 0) | (y > 1)).any():
         raise DataError(f"{path}: cross-entropy (bce) needs targets between 0 and 1")
     return X, (y[:, 0] if network.n_outputs == 1 else y)
+
+
+def _check_separator(path, n, row):
+    """One field holding ';' or a tab: the file separates its columns with that, not commas."""
+    for separator in ";\t":
+        if len(row) == 1 and separator in row[0]:
+            raise DataError(f"{path} line {n}: separate the columns with commas, not {separator!r}")
 
 
 def _looks_numeric(field):

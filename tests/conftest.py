@@ -2,9 +2,15 @@
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import configuration
+
+# hypothesis keeps an example database and a cache of constants in ./.hypothesis: keep the checkout clean
+configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "nnderive-hypothesis")
 
 #: Alice with every weight 1 and every bias 0: the article's worked example
 ALICE_PARAMS = dict(w1=1.0, w2=1.0, w3=1.0, w4=1.0, w5=1.0, w6=1.0, b1=0.0, b2=0.0, b3=0.0)

@@ -138,11 +138,38 @@ def test_the_step_rounding_allowance_is_needed_and_enough():
     assert max(v.rel_error for v in report.parameters.values()) > report.rtol
 
 
+def _scaled(partial, factor, step=False):
+    """nncore's backprop (or step) with one partial off by the relative amount ``factor - 1``."""
+    def backprop(params, x, y_true):
+        result = dict(article_backprop(params, x, y_true))
+        result[partial] *= factor
+        return result
+
+    def sgd_step(params, x, y_true, learn_rate):
+        grads = backprop(params, x, y_true)
+        return {name: value - learn_rate * grads[name] for name, value in params.items()}
+
+    return sgd_step if step else backprop
+
+
+@pytest.mark.parametrize("step", [False, True], ids=["gradient", "step"])
+def test_a_small_mistake_is_not_hidden_by_the_tolerance(step):
+    # rtol 1e-6: one part in 10^4 is a mistake, in either form; a few ulps are not
+    assert check(_scaled("w2", 1 + 1e-4, step), points=2).wrong_parameters == ["w2"]
+    assert check(_scaled("w2", 1 + 1e-12, step), points=2).ok
+
+
+def test_the_step_allowance_is_only_the_rounding_of_a_step():
+    # (old - new) / learn_rate loses about eps·|param|/learn_rate: ~1e-6 at learn_rate 1e-9, not more
+    report = check(article_step, learn_rate=1e-9)
+    assert max(v.tolerance for v in report.parameters.values()) < 1e-5
+    assert check(_scaled("b1", 1 + 1e-3, step=True), learn_rate=1e-9).wrong_parameters == ["b1"]
+
+
 def test_the_top_level_export():
     import derivations
 
-    if not callable(derivations.check):
-        pytest.skip("derivations/__init__.py does not export check yet")
+    assert derivations.check is check  # the issue's derivations.check(obj, ...)
     assert derivations.check(article_backprop, points=0).ok
 
 

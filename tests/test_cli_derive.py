@@ -91,6 +91,11 @@ def test_output_file_is_written_and_never_overwritten(capsys, tmp_path):
     (["--net", "2-x-1"], "bad network '2-x-1'"),
     (["--loss", "hinge"], "unknown loss 'hinge'"),
     (["--at", "1e308,1e308,1", "--weights", "1e308,1e308,1,1,1,1"], "--at: the numbers are too large"),
+    (["--at", "alice", "--weights", "1,1,1,1,1,nan"], "--weights: 'nan' is not a number"),
+    (["--at", "alice", "--biases", "0,0"], "--biases: expected 3 numbers"),
+    (["--at", "alice", "--digits", "18"], "--digits: give a whole number of significant digits from 1 to 17"),
+    (["--at", "1,2,3", "--net", "2-2-2"], "--at: expected 4 numbers (x1, x2, y_true1, y_true2)"),
+    (["--param", "W1"], "--param: unknown parameter 'W1'"),
 ])
 def test_errors_are_one_line_exit_2_and_leave_no_file(capsys, tmp_path, argv, message):
     target = tmp_path / "out.txt"
@@ -99,6 +104,15 @@ def test_errors_are_one_line_exit_2_and_leave_no_file(capsys, tmp_path, argv, me
     assert out == ""
     assert err.count("\n") == 1 and message in err, err
     assert "Traceback" not in err
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("where, message", [("missing/out.tex", "does not exist"), (".", "is a directory")])
+def test_an_output_path_that_cannot_be_written_is_one_line(capsys, tmp_path, monkeypatch, where, message):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "--document", "-o", where)
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert os.listdir(tmp_path) == []
 
 

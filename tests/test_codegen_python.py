@@ -39,6 +39,35 @@ def test_article_python_target_is_the_golden_file():
     assert generate(target="python") == (GOLDEN / "article_python.py.txt").read_text()
 
 
+#: ARTICLE.md: the nine partials at Alice, every weight 1 and every bias 0, at full precision
+ARTICLE_PARTIALS = dict(
+    w1=0.02146953526581111, w2=0.010734767632905555, w3=0.02146953526581111, w4=0.010734767632905555,
+    w5=-0.011269220242958155, w6=-0.011269220242958155, b1=-0.010734767632905555, b2=-0.010734767632905555,
+    b3=-0.23761755952842809,
+)
+
+
+def test_the_golden_file_itself_computes_the_articles_numbers(rng):
+    # the golden text guards our layout; the numbers that text computes are proved here, against
+    # the article (Alice) and nncore (backprop at random points, and the training loop)
+    module = load_module((GOLDEN / "article_python.py.txt").read_text())
+    assert module.PARAMS == nncore.PARAM_NAMES
+    alice = module.gradients([1.0] * 6 + [0.0] * 3, [[-2.0, -1.0]], [1.0])
+    assert alice == pytest.approx(list(ARTICLE_PARTIALS.values()), rel=1e-14)
+    network = nncore.OurNeuralNetwork()
+    for _ in range(20):
+        params, x, y_true = rng.normal(size=9), rng.normal(scale=5.0, size=2), float(rng.integers(0, 2))
+        network.set_params(**dict(zip(nncore.PARAM_NAMES, params)))
+        expected = [network.backprop(x, y_true)[n] for n in nncore.PARAM_NAMES]
+        np.testing.assert_allclose(module.backprop(params.tolist(), x.tolist(), y_true), expected, rtol=1e-12)
+    network = nncore.OurNeuralNetwork(seed=2)
+    start = list(network.params.values())
+    history = network.train(nncore.DATA, nncore.ALL_Y_TRUES, epochs=50)
+    params, ours = module.train(start, nncore.DATA.tolist(), nncore.ALL_Y_TRUES.tolist(), epochs=50)
+    np.testing.assert_allclose(ours, history, rtol=1e-12)
+    np.testing.assert_allclose(params, list(network.params.values()), rtol=1e-12)
+
+
 @pytest.mark.parametrize("network", NETWORKS, ids=lambda n: n.describe())
 @pytest.mark.parametrize("target, allowed", [("python", {"math"}), ("numpy", {"numpy"})])
 def test_generated_modules_are_standalone(network, target, allowed):

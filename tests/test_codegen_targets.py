@@ -255,3 +255,31 @@ def test_no_overflow_nan_or_warning_at_the_extremes(build, rng, network, target)
                 assert np.all(np.isfinite(one))
         assert np.all(np.isfinite(grad)) and np.isfinite(loss) and np.all(np.isfinite(out))
         assert_close(grad, lambdified(network, params, X, y), rtol=1e-9)
+
+
+# --- random networks (issue 6: generated code = lambdified, for any network) ---------------------
+
+
+def random_network(seed):
+    """A seeded random layered network: sizes, per-layer activations and the loss all drawn."""
+    rng = np.random.default_rng(seed)
+    depth = int(rng.integers(1, 4))  # layers after the inputs
+    sizes = (int(rng.integers(1, 4)),) + tuple(int(rng.integers(1, 5)) for _ in range(depth))
+    activations = tuple(str(a) for a in rng.choice(list(ACTIVATIONS), size=depth))
+    loss = str(rng.choice(["mse", "bce"]))
+    if loss == "bce":
+        activations = activations[:-1] + ("sigmoid",)
+    return Network(sizes, activations, loss=loss)
+
+
+RANDOM = [random_network(seed) for seed in range(8)]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("network", RANDOM, ids=lambda n: n.describe())
+def test_random_networks_generated_code_equals_the_lambdified_gradient(build, rng, network, target):
+    module = build(network, target)
+    for n in (1, 5):
+        params, X, y = draw(rng, network, n)
+        assert_close(module.gradients(params, X, y), lambdified(network, params, X, y))
+        assert module.loss(params, X, y) == pytest.approx(reference_loss(network, params, X, y), rel=1e-12)

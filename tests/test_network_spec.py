@@ -8,6 +8,7 @@ backprop (nncore).
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -112,6 +113,20 @@ def test_the_articles_parameters_and_symbols():
     }
 
 
+def test_consumers_by_the_naming_rules():
+    # who reads a neuron's output, and through which weight: by the numbering rules, not by the code
+    g = derive().graph
+    h1, h2, o1 = g.neurons
+    assert [(m.name, w.name) for m, w in g.consumers(h1)] == [("o1", "w5")]
+    assert [(m.name, w.name) for m, w in g.consumers(h2)] == [("o1", "w6")]
+    assert g.consumers(o1) == ()
+    deep = derive(Network((2, 3, 3, 1))).graph
+    by_name = {n.name: n for n in deep.neurons}
+    # h4..h6 read h1..h3 with w7..w9, w10..w12, w13..w15; o1 reads h4..h6 with w16..w18
+    assert [(m.name, w.name) for m, w in deep.consumers(by_name["h2"])] == [("h4", "w8"), ("h5", "w11"), ("h6", "w14")]
+    assert [(m.name, w.name) for m, w in deep.consumers(by_name["h6"])] == [("o1", "w18")]
+
+
 def test_the_articles_partials_and_factors_equal_the_hand_written_backprop(rng):
     d = derive(Network(layers=(2, 2, 1)))
     network = nncore.OurNeuralNetwork(seed=1)
@@ -156,9 +171,17 @@ BAD_OPTIONS = [
 ]
 
 
+#: every command takes the network options (issue 6); check needs something to check
+COMMANDS = [["derive"], ["codegen"], ["train"], ["graph"],
+            ["check", str(Path(__file__).parent / "check_inputs" / "article_backprop.py") + ":backprop"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
 @pytest.mark.parametrize("options, message", BAD_OPTIONS, ids=lambda v: " ".join(v) if isinstance(v, list) else "")
-def test_cli_reports_a_bad_network_in_one_line(options, message, capsys):
-    assert main(["graph", *options]) == 2
+def test_cli_reports_a_bad_network_in_one_line(command, options, message, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main([*command, *options]) == 2
+    assert list(tmp_path.iterdir()) == []
     out, err = capsys.readouterr()
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("nnderive: error: ")

@@ -67,9 +67,11 @@ def test_factor_formulas_and_definitions(derivation):
 
 
 def test_article_order():
+    # the terms themselves, in the article's order (compared as expressions, not as SymPy's text)
     d = derive()
     h1 = d.graph.neurons[0]
-    assert [str(a) for a in Forms(d).definition(h1).args[0].args] == ["w1*x1", "w2*x2", "b1"]
+    w1, w2, x1, x2, b1 = (d.graph.symbol(n) for n in ("w1", "w2", "x1", "x2", "b1"))
+    assert list(Forms(d).definition(h1).args[0].args) == [w1 * x1, w2 * x2, b1]
 
 
 def test_path_of_a_single_path_partial():

@@ -51,6 +51,15 @@ def test_every_backend_follows_the_same_trajectory_as_the_article():
         assert run.initial == tuple(nncore.OurNeuralNetwork(seed=3).params.values())
 
 
+def test_the_learning_rate_reaches_every_backend():
+    reference = nncore.OurNeuralNetwork(seed=6)
+    expected = reference.train(nncore.DATA, nncore.ALL_Y_TRUES, epochs=20, learn_rate=0.37)
+    for name in backends():
+        run = train(backend=name, seed=6, epochs=20, learn_rate=0.37)
+        np.testing.assert_allclose(run.history, expected, rtol=1e-12, err_msg=name)
+        np.testing.assert_allclose(run.params, list(reference.params.values()), rtol=1e-12, err_msg=name)
+
+
 def test_the_articles_result_emily_female_frank_male():
     run = train(seed=0)
     emily, frank = run.predict([nncore.EMILY.x, nncore.FRANK.x])

@@ -76,6 +76,24 @@ def test_data_file_trains_any_network(capsys, tmp_path):
     assert "12 samples from" in out and "Predictions on the first 10 of 12 samples:" in out
 
 
+def test_learn_rate_and_a_data_file_of_the_people_give_the_articles_training(capsys, tmp_path):
+    # the reference: nncore's hand-written training with the same seed and learning rate
+    network = nncore.OurNeuralNetwork(seed=8)
+    history = network.train(nncore.DATA, nncore.ALL_Y_TRUES, epochs=30, learn_rate=0.5)
+    expected = [f"Epoch {epoch} loss: {history[epoch]:.3f}" for epoch in (0, 10, 20)]
+    data = tmp_path / "people.csv"
+    data.write_text("weight,height,female\n" + "".join(
+        f"{x1},{x2},{y}\n" for (x1, x2), y in zip(nncore.DATA.tolist(), nncore.ALL_Y_TRUES.tolist())))
+    for extra in ([], ["--data", str(data)]):
+        status, out, _ = run(capsys, "--seed", "8", "--epochs", "30", "--learn-rate", "0.5", *extra)
+        assert status == 0
+        assert [line for line in out.splitlines() if line.startswith("Epoch ")] == expected
+        assert f"Loss after 30 epochs: {history[-1]:.6g}" in out
+    # with --data, each sample's prediction in the file's order, as the trained reference predicts it
+    shown = [float(line.split("prediction = ")[1]) for line in out.splitlines() if "prediction = " in line]
+    assert shown == pytest.approx(network.predict(nncore.DATA).tolist(), rel=1e-3)
+
+
 def test_plot_writes_the_loss_curve_and_respects_existing_files(capsys, tmp_path):
     plot = tmp_path / "loss.png"
     status, out, _ = run(capsys, "--seed", "0", "--epochs", "30", "--plot", str(plot))

@@ -41,7 +41,8 @@ def detect_kind(obj):
         raise CheckError(f"cannot read the signature of {name_of(obj)}; pass --kind gradient or --kind step") from None
     parameters = list(signature.parameters.values())
     if any(p.kind is p.VAR_POSITIONAL for p in parameters):
-        raise CheckError(f"{name_of(obj)}(*args) could be a gradient or a step function; pass --kind")
+        raise CheckError(f"{name_of(obj)}(*args) could be a gradient or a step function; pass --kind "
+                         "gradient or --kind step (kind='gradient' in Python)")
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     required = [p for p in positional if p.default is p.empty]
     if len(required) == 4 or (len(positional) >= 4 and positional[3].name.lower() in LEARN_RATE_NAMES

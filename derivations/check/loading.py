@@ -156,6 +156,9 @@ def load_target(spec):
         raise CheckError(f"{path}: no such file")
     if os.path.isdir(path):
         raise CheckError(f"{path} is a directory; give a Python file, e.g. {os.path.join(path, 'backprop.py')}:NAME")
+    if not path.lower().endswith(".py"):
+        # running a data file or a binary as Python only ever ends in a confusing syntax error
+        raise CheckError(f"{path} is not a Python file (give PATH.py:NAME, e.g. my_backprop.py:backprop)")
     module = _run_file(path)
     obj = module
     for i, part in enumerate(name.split(".")):

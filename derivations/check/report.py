@@ -109,9 +109,9 @@ class CheckReport:
         }
         return _finite(data)
 
-    def to_json(self, indent=2):
+    def to_json(self, indent=2, ensure_ascii=False):
         """The report as JSON text (always valid JSON: no NaN or Infinity)."""
-        return json.dumps(self.as_dict(), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
+        return json.dumps(self.as_dict(), indent=indent, ensure_ascii=ensure_ascii, allow_nan=False) + "\n"
 
     def to_text(self, unicode=True):
         """The report for a person; ``unicode=False`` spells ∂ and · in ASCII."""

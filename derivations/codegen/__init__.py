@@ -23,7 +23,7 @@ from derivations.chain import derive
 from derivations.codegen import emit_c, emit_numpy, emit_python
 from derivations.codegen.base import command_line, network_options
 from derivations.codegen.listing import CodegenError, Listing
-from derivations.network import article_network
+from derivations.network import require_network
 
 #: target name -> emitter (derivation -> source text)
 TARGETS = {
@@ -48,7 +48,7 @@ def generate(network=None, target="python"):
     """
     if target not in TARGETS:
         raise CodegenError(f"unknown target {target!r} (choose from: {', '.join(TARGETS)})")
-    return _generate(network if network is not None else article_network(), target)
+    return _generate(require_network(network, "generate"), target)
 
 
 @lru_cache(maxsize=64)
@@ -68,7 +68,6 @@ def load_module(source, name="nnderive_generated"):
     return module
 
 
-@lru_cache(maxsize=64)
 def load(network=None, target="python"):
     """The generated ``python`` or ``numpy`` module for ``network``, ready to call.
 
@@ -76,7 +75,11 @@ def load(network=None, target="python"):
     """
     if target not in ("python", "numpy"):
         raise CodegenError(f"load() runs the python and numpy targets; for {target!r} use derivations.cbuild")
-    network = network if network is not None else article_network()
+    return _load(require_network(network, "load"), target)
+
+
+@lru_cache(maxsize=64)
+def _load(network, target):
     return load_module(generate(network, target), f"nnderive_{target}_{network.spec.replace('-', '_')}")
 
 

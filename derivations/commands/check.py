@@ -11,7 +11,9 @@ import sys
 
 from derivations.check import ARTICLE_TARGETS, KINDS, CheckError, check
 from derivations.check.compare import DEFAULT_RTOL
-from derivations.commands.common import UsageError, add_network_options, network_from_args, parse_number
+from derivations.commands.common import (
+    UsageError, add_network_options, network_from_args, parse_number, printable,
+)
 
 NAME = "check"
 HELP = "cross-check a hand-written backprop: which partial, which factor, which mistake"
@@ -89,9 +91,11 @@ def run(args):
     except CheckError as error:
         raise UsageError(str(error)) from None
     if args.format == "json":
-        sys.stdout.write(report.to_json())
+        text = report.to_json()
+        # JSON's own escapes (\u00fc) where the terminal cannot show a character of a file name
+        sys.stdout.write(text if _can_print(text) else report.to_json(ensure_ascii=True))
     else:
-        sys.stdout.write(report.to_text(unicode=_can_print("∂·′")))
+        sys.stdout.write(printable(report.to_text(unicode=_can_print("∂·′"))))
     return report.exit_status
 
 

@@ -9,6 +9,7 @@ from derivations.commands.common import (
     UsageError,
     add_network_options,
     add_output_options,
+    check_output,
     emit,
     network_from_args,
 )
@@ -35,6 +36,7 @@ def add_arguments(parser):
 
 def run(args):
     network = network_from_args(args)
+    check_output(args)  # now, not after generating code for a big network
     try:
         source = generate(network, args.target)
     except CodegenError as error:

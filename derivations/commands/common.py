@@ -37,20 +37,52 @@ def add_network_options(parser):
                        help=f"loss ({', '.join(LOSSES)}; default mse)")
 
 
+#: the largest network the command line derives: beyond it SymPy needs minutes and gigabytes
+#: (a 200-200-1 network, 40,401 parameters, takes about 20 s; 1000-1000-1 would not finish)
+MAX_PARAMS = 50_000
+#: the deepest: a chain of one-neuron layers is printed in time quadratic in its depth
+MAX_LAYERS = 100
+
+
 def network_from_args(args):
     """The :class:`Network` the options describe; a bad one is a :class:`UsageError`."""
-    activation = args.activation
+    activation = _name(args.activation, "--activation")
     if "," in activation:
         activation = tuple(part.strip() for part in activation.split(","))
+    output = None if args.output_activation is None else _name(args.output_activation, "--output-activation")
     try:
-        return Network.parse(args.net, activation, args.output_activation, args.loss)
+        network = Network.parse(args.net, activation, output, _name(args.loss, "--loss"))
     except NetworkError as error:
-        raise UsageError(str(error)) from None
+        stray = isinstance(activation, tuple) and "" in activation
+        stray = f"; is there a stray ',' in --activation {args.activation!r}?" if stray else ""
+        raise UsageError(f"{error}{stray}") from None
+    if len(network.layers) > MAX_LAYERS:
+        raise UsageError(f"a {len(network.layers)}-layer network is deeper than nnderive derives "
+                         f"(at most {MAX_LAYERS} layers)")
+    if network.n_params > MAX_PARAMS:
+        raise UsageError(f"a {network.spec} network has {network.n_params:,} parameters, more than nnderive "
+                         f"derives symbolically (at most {MAX_PARAMS:,}); try smaller layers")
+    return network
+
+
+def _name(text, option):
+    """A name as typed, spaces and capitals forgiven (``--activation ' Tanh'``)."""
+    name = text.strip().lower()
+    if not name:
+        raise UsageError(f"{option}: the name is empty (choose from: "
+                         f"{', '.join(LOSSES if option == '--loss' else ACTIVATIONS)})")
+    return name
 
 
 def add_output_options(parser):
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def check_output(args):
+    """Before the work: the -o FILE of ``args`` can be written (see :func:`check_writable`)."""
+    if args.output is not None and args.output != "-":
+        check_writable(args.output, args.force)
 
 
 def emit(text, path=None, force=False):
@@ -62,20 +94,38 @@ def emit(text, path=None, force=False):
 
 
 def check_writable(path, force=False):
-    """Fail now, before any work, if ``path`` cannot be written (or would be overwritten without ``force``)."""
+    """Fail now, before any work, if ``path`` cannot be written (or would be overwritten without ``force``).
+
+    Returns the directory the file is written in, or ``None`` for a device or
+    a pipe (``/dev/null``, ``/dev/stdout``), which is written as it is.
+    """
+    if not path.strip():
+        raise UsageError("the output file name is empty; give a file name")
     if os.path.isdir(path):
         raise UsageError(f"{path} is a directory; give a file name")
-    if os.path.exists(path) and not force:
+    if path.endswith(("/", os.sep)):
+        raise UsageError(f"{path} names a directory (it ends in '/'); give a file name")
+    target = os.path.realpath(path)  # through a symbolic link: the file it points to is the one replaced
+    if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
+        return None  # nothing there to lose, and replacing /dev/null by a file would break the system
+    if os.path.exists(target) and not force:
         raise UsageError(f"{path} exists; use --force to overwrite it")
-    directory = os.path.dirname(os.path.abspath(path))
+    directory = os.path.dirname(target)
     if not os.path.isdir(directory):
-        raise UsageError(f"cannot write {path}: directory {directory} does not exist")
+        shown = os.path.dirname(os.path.abspath(path))
+        if os.path.exists(directory):
+            raise UsageError(f"cannot write {path}: {shown} is a file, not a directory")
+        raise UsageError(f"cannot write {path}: directory {shown} does not exist")
     return directory
 
 
 def write_file(path, data, force=False):
     """Write bytes to ``path`` atomically: a reader sees the old file or the new one, never half."""
     directory = check_writable(path, force)
+    if directory is None:
+        _write_special(path, data)
+        return
+    target = os.path.realpath(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".nnderive-", suffix=".tmp")
     except OSError as error:
@@ -83,11 +133,37 @@ def write_file(path, data, force=False):
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; the user expects an ordinary file
-        os.replace(tmp, path)
+        os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600; the user expects an ordinary file
+        os.replace(tmp, target)
     except OSError as error:
-        os.unlink(tmp)
         raise UsageError(f"cannot write {path}: {error.strerror}") from None
+    finally:
+        # on any failure, Ctrl-C included, no temporary file is left behind
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _write_special(path, data):
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+
+
+def printable(text, stream=None):
+    """``text`` as ``stream`` (default: standard output) can show it: what its encoding
+    lacks becomes a backslash escape, as Python does for error messages.
+
+    >>> import io
+    >>> print(printable("samples from ü.csv", io.TextIOWrapper(io.BytesIO(), encoding="ascii")))
+    samples from \\xfc.csv
+    """
+    encoding = getattr(stream if stream is not None else sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return text.encode(encoding, "backslashreplace").decode(encoding)
+    except LookupError:
+        return text
 
 
 def _mode_for(path):

@@ -17,6 +17,7 @@ from derivations.commands.common import (
     UsageError,
     add_network_options,
     add_output_options,
+    check_output,
     emit,
     network_from_args,
     parse_numbers,
@@ -71,7 +72,9 @@ def add_arguments(parser):
 
 
 def run(args):
-    d = derive(network_from_args(args))
+    network = network_from_args(args)
+    check_output(args)  # now, not after deriving a big network
+    d = derive(network)
     form = args.format or ("latex" if args.document else "text")
     if args.document and form != "latex":
         raise UsageError(f"--document writes LaTeX; leave out --format {form} or use --format latex")

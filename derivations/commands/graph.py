@@ -50,10 +50,15 @@ def run(args):
             f"(its parameters are w1..w{net.n_weights} and b1..b{net.n_biases})"
         )
     source = to_dot(derivation, labels=args.labels, highlight=args.highlight)
+    to_stdout = args.output is None or args.output == "-"
+    if args.format == "dot" and to_stdout:
+        # DOT is UTF-8 (what dot reads), whatever the terminal's encoding: bytes, as for svg
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source.encode("utf-8"))
+        return 0
     if args.format == "dot":
         emit(source, args.output, args.force)
         return 0
-    to_stdout = args.output is None or args.output == "-"
     if to_stdout and args.format in BINARY and sys.stdout.isatty():
         raise UsageError(f"{args.format} is binary: write it to a file with -o FILE")
     if not to_stdout:

@@ -9,6 +9,7 @@ draw for the same ``--seed`` and follows the same trajectory.
 import argparse
 import io
 import os
+import re
 import secrets
 
 import nncore
@@ -18,6 +19,7 @@ from derivations.commands.common import (
     check_writable,
     network_from_args,
     parse_number,
+    printable,
     write_file,
 )
 from derivations.training import BACKENDS, CSV_FORMAT, TrainingError, is_article, read_samples, train
@@ -35,12 +37,19 @@ DESCRIPTION = (
 PLOT_FORMATS = ("png", "pdf", "svg")
 #: how many samples of a --data file get their prediction shown
 SHOWN = 10
+#: beyond this many parameters, compiling the C target takes minutes (2-100-100-1: over 2 minutes, 2.4 GB)
+BIG_FOR_C = 2_000
+#: ten thousand times the article's 1000: the loss history (a float per epoch) must fit in memory
+MAX_EPOCHS = 10_000_000
 
 
-def _whole(minimum):
+def _whole(minimum, maximum=None):
     def parse(text):
-        if not text.strip().isdigit() or int(text) < minimum:
+        # ASCII digits only ('²' is a digit to str.isdigit), and few enough for int()
+        if not re.fullmatch(r"[0-9]{1,1000}", text.strip()) or int(text) < minimum:
             raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
+        if maximum is not None and int(text) > maximum:
+            raise argparse.ArgumentTypeError(f"at most {maximum:,}, got {text!r}")
         return int(text)
 
     return parse
@@ -49,16 +58,16 @@ def _whole(minimum):
 def _rate(text):
     try:
         value = parse_number(text, "--learn-rate")
-    except UsageError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    except UsageError as error:  # "'x' is not a number" or "'1e400' is too large"
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--learn-rate: ")) from None
     if value <= 0:
         raise argparse.ArgumentTypeError(f"the learning rate must be positive, got {text!r}")
     return value
 
 
 def add_arguments(parser):
-    parser.add_argument("--epochs", type=_whole(1), default=1000, metavar="N",
-                        help="passes over the samples (default 1000, as the article)")
+    parser.add_argument("--epochs", type=_whole(1, MAX_EPOCHS), default=1000, metavar="N",
+                        help=f"passes over the samples (default 1000, as the article; at most {MAX_EPOCHS:,})")
     parser.add_argument("--learn-rate", type=_rate, default=0.1, metavar="RATE",
                         help="the SGD step size (default 0.1, as the article)")
     parser.add_argument("--seed", type=_whole(0), default=None, metavar="S",
@@ -83,15 +92,18 @@ def run(args):
             f"--backend handwritten is the article's 2-2-1 sigmoid network with mse only; "
             f"for a {network.describe()} use --backend python, numpy or c"
         )
-    if args.plot:
+    if args.plot is not None:
         _check_plot(args.plot, args.force)
     X, y, names = _samples(args, network)
     seed = args.seed if args.seed is not None else secrets.randbelow(2**32)
 
     where = "the article's four people (Alice, Bob, Charlie, Diana)" if args.data is None else (
-        f"{len(X)} samples from {args.data}")
-    print(f"Training a {network.describe()} on {where}")
+        f"{len(X)} sample{'s' if len(X) != 1 else ''} from {args.data}")
+    print(printable(f"Training a {network.describe()} on {where}"))
     print(f"backend {args.backend}: {BACKENDS[args.backend]}")
+    if args.backend == "c" and network.n_params > BIG_FOR_C:
+        print(f"(the C of {network.n_params:,} parameters takes the compiler minutes and gigabytes the first "
+              "time; it is cached after that, and --backend numpy starts at once)", flush=True)
     print(f"seed {args.seed if args.seed is not None else str(seed) + ' (repeat with --seed ' + str(seed) + ')'}, "
           f"{args.epochs} epochs, learning rate {args.learn_rate:g}")
 
@@ -112,15 +124,17 @@ def run(args):
             print(f"{person.name}: {value:.3f} ({nncore.gender_of(value)})")
     else:
         _show_predictions(result, X, y, names)
-    if args.plot:
+    if args.plot is not None:
         write_file(args.plot, _plot(result, args.plot), force=args.force)
-        print(f"Loss curve written to {args.plot}")
+        print(printable(f"Loss curve written to {args.plot}"))
     return 0
 
 
 def _samples(args, network):
     """``(X, y, names)``: names is None for the article's people."""
     if args.data is not None:
+        if not args.data.strip():
+            raise UsageError("--data: the file name is empty")
         try:
             X, y = read_samples(args.data, network)
         except TrainingError as error:
@@ -133,7 +147,8 @@ def _samples(args, network):
         columns = ", ".join(s.name for s in d.inputs + d.targets)
         raise UsageError(
             f"the article's people have 2 inputs and 1 target, a {network.spec} network needs samples "
-            f"with {network.n_inputs} inputs and {network.n_outputs} targets: give them with --data FILE.csv "
+            f"with {network.n_inputs} inputs and {network.n_outputs} target{'s' if network.n_outputs != 1 else ''}: "
+            f"give them with --data FILE.csv "
             f"(columns {columns})"
         )
     return nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float), None

@@ -53,8 +53,15 @@ def to_markdown(obj, **options):
     return _render(obj, "markdown", options)
 
 
+#: the options every printer takes (see derivations.printing.options)
+OPTIONS = ("params", "at", "weights", "biases", "digits", "document")
+
+
 def _render(obj, form, options):
     derivation, build = _subject(obj)
+    unknown = [name for name in options if name not in OPTIONS]
+    if unknown:
+        raise TypeError(f"to_{form}() got an unexpected option {unknown[0]!r} (options: {', '.join(OPTIONS)})")
     if options.get("document") and form != "latex":
         raise OptionError("document", "a document is LaTeX: use to_latex (or --format latex)")
     if options.get("document") and build is not Layout.for_derivation:
