@@ -28,16 +28,16 @@ Run::
 """
 
 import argparse
-import math
 import platform
 import sys
-import time
 
 import numpy as np
 from sympy import lambdify
 
 from derivations import derive
 from derivations.codegen import load
+
+from benchlib import best_time, c_library, print_table
 from derivations.rules import NUMPY_FUNCTIONS
 from nncore import sigmoid
 
@@ -80,15 +80,6 @@ def derivation_route():
     return run
 
 
-def best_time(run, repeats):
-    best, result = math.inf, None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--samples", type=int, default=1_000_000)
@@ -109,13 +100,9 @@ def main(argv=None):
         "sympy lambdify(cse=True), raw partials": lambda: sympy_cse(params, X, y),
         "derivation.gradient (lambdified statement list)": lambda: derivation(params, X, y),
     }
-    try:
-        from derivations import cbuild
-
-        library = cbuild.load()
+    library = c_library()
+    if library is not None:
         runs["generated c"] = lambda: library.gradients(params, X, y)
-    except Exception as error:  # no compiler: report it, time the rest
-        print(f"(C backend skipped: {error})")
 
     print(f"The mean-loss gradient of the article's network over {args.samples:,} samples, best of "
           f"{args.repeats}; Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
@@ -130,12 +117,7 @@ def main(argv=None):
             failed.append(f"{name} differs by {worst:.1e}")
         rows.append((name, seconds, base_time / seconds))
 
-    print()
-    print("| route | time | speed-up vs hand-vectorized |")
-    print("|---|---:|---:|")
-    for name, seconds, ratio in rows:
-        print(f"| {name} | {seconds * 1e3:.1f} ms | {ratio:.2f}x |")
-    print()
+    print_table("route", "hand-vectorized", rows, digits=2)
     ratios = {name: ratio for name, _, ratio in rows}
     numpy_ratio = ratios["generated numpy"]
     print(f"target generated numpy no slower than hand-vectorized: "

@@ -29,7 +29,6 @@ import argparse
 import math
 import platform
 import sys
-import time
 
 import numpy as np
 from sympy import lambdify
@@ -38,17 +37,9 @@ import nncore
 from derivations import derive
 from derivations.codegen import load
 
+from benchlib import best_time, c_library, print_table
+
 TARGETS = {"generated python": 4.0, "generated c": 100.0}
-
-
-def best_time(run, repeats):
-    """The fastest of ``repeats`` runs (the least disturbed by the rest of the machine), and its result."""
-    best, result = math.inf, None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def baseline(start, epochs):
@@ -102,13 +93,9 @@ def main(argv=None):
         "generated numpy": lambda: numpy_module.train(start, X, y, epochs=args.epochs),
         "sympy lambdify (math)": (lambda train: lambda: train(start, args.epochs))(sympy_lambdify_route()),
     }
-    try:
-        from derivations import cbuild
-
-        library = cbuild.load()
+    library = c_library()
+    if library is not None:
         runs["generated c"] = lambda: library.train(start, X, y, epochs=args.epochs)
-    except Exception as error:  # no compiler: report it, time the rest
-        print(f"(C backend skipped: {error})")
 
     print(f"The article's training: {args.epochs} epochs x 4 samples, seed {args.seed}, "
           f"best of {args.repeats}; Python {platform.python_version()}, numpy {np.__version__}, "
@@ -123,12 +110,7 @@ def main(argv=None):
             failed.append(f"{name} ends {worst:.1e} away from the baseline")
         rows.append((name, seconds, base_time / seconds))
 
-    print()
-    print("| backend | time | speed-up vs nncore |")
-    print("|---|---:|---:|")
-    for name, seconds, ratio in rows:
-        print(f"| {name} | {seconds * 1e3:.2f} ms | {ratio:.1f}x |")
-    print()
+    print_table("backend", "nncore", rows, digits=2)
     for name, target in TARGETS.items():
         ratio = next((r for n, _, r in rows if n == name), None)
         if ratio is not None:

@@ -72,12 +72,12 @@ class NumericDerivation:
                 raise InputError(f"params[{name!r}] must be a finite number, got {value!r}")
             values.append(float(value))
         n_in, n_out = len(d.inputs), len(d.targets)
-        X = _as_float_array(X, "X")
+        X = as_finite_array(X, "X")
         if X.ndim == 1 and n_in == 1:
             X = X[:, None]
         if X.ndim != 2 or X.shape[1] != n_in:
             raise InputError(f"X must have one row per sample and {n_in} columns, got shape {X.shape}")
-        y = _as_float_array(y, "y")
+        y = as_finite_array(y, "y")
         if n_out == 1 and y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
         expected = (len(X),) if n_out == 1 else (len(X), n_out)
@@ -116,13 +116,14 @@ class NumericDerivation:
         return float(np.mean(np.broadcast_to(self._loss(*args), (n,))))
 
 
-def _as_float_array(value, name):
+def as_finite_array(value, name, error=InputError):
+    """``value`` as a float array of finite numbers, or ``error`` saying what is wrong with ``name``."""
     if value is None:  # numpy would make it a NaN
-        raise InputError(f"{name} is missing (None)")
+        raise error(f"{name} is missing (None)")
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise InputError(f"{name} must hold numbers only") from None
+        raise error(f"{name} must hold numbers only") from None
     if not np.all(np.isfinite(array)):
-        raise InputError(f"{name} holds NaN or infinity")
+        raise error(f"{name} holds NaN or infinity")
     return array

@@ -25,8 +25,8 @@ True
 
 import csv
 import math
-import os
 import numbers
+import os
 import re
 from dataclasses import dataclass
 
@@ -35,6 +35,7 @@ import numpy as np
 import nncore
 from derivations.chain import derive
 from derivations.network import article_network, require_network
+from derivations.numeric import as_finite_array
 
 #: the backends and what they run
 BACKENDS = {
@@ -216,16 +217,7 @@ def _data(network, X, y):
         return nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float)
     if X is None or y is None:
         raise TrainingError("give both X and y, or neither (the article's people)")
-    arrays = []
-    for name, value in (("X", X), ("y", y)):
-        try:
-            array = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise TrainingError(f"{name} must hold numbers only") from None
-        if not np.all(np.isfinite(array)):
-            raise TrainingError(f"{name} holds NaN or infinity")
-        arrays.append(array)
-    X, y = arrays
+    X, y = (as_finite_array(value, name, TrainingError) for name, value in (("X", X), ("y", y)))
     n_in, n_out = network.n_inputs, network.n_outputs
     if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
         raise TrainingError(f"X must have one row per sample and {n_in} columns, got shape {X.shape}")
