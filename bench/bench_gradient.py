@@ -37,7 +37,7 @@ from sympy import lambdify
 from derivations import derive
 from derivations.codegen import load
 
-from benchlib import best_time, c_library, print_table
+from benchlib import best_time, c_library, print_table, verdict
 from derivations.rules import NUMPY_FUNCTIONS
 from nncore import sigmoid
 
@@ -125,11 +125,7 @@ def main(argv=None):
     if "generated c" in ratios:
         c_ratio = ratios["generated c"]
         print(f"target generated c faster still: {'met' if c_ratio > numpy_ratio else 'NOT met'} ({c_ratio:.2f}x)")
-    if failed:
-        print("DISAGREEMENT: " + "; ".join(failed))
-        return 1
-    print("every route agrees with the baseline (to 1e-10 of the largest component)")
-    return 0
+    return verdict(failed, "every route agrees with the baseline (to 1e-10 of the largest component)")
 
 
 if __name__ == "__main__":

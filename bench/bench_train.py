@@ -37,7 +37,7 @@ import nncore
 from derivations import derive
 from derivations.codegen import load
 
-from benchlib import best_time, c_library, print_table
+from benchlib import best_time, c_library, print_table, verdict
 
 TARGETS = {"generated python": 4.0, "generated c": 100.0}
 
@@ -114,13 +114,9 @@ def main(argv=None):
     for name, target in TARGETS.items():
         ratio = next((r for n, _, r in rows if n == name), None)
         if ratio is not None:
-            verdict = "met" if ratio >= target else "NOT met"
-            print(f"target {name} >= {target:g}x: {verdict} ({ratio:.1f}x)")
-    if failed:
-        print("DISAGREEMENT: " + "; ".join(failed))
-        return 1
-    print("every backend ends at the baseline's parameters (to 1e-12)")
-    return 0
+            met = "met" if ratio >= target else "NOT met"
+            print(f"target {name} >= {target:g}x: {met} ({ratio:.1f}x)")
+    return verdict(failed, "every backend ends at the baseline's parameters (to 1e-12)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,15 @@ def c_library():
         return None
 
 
+def verdict(failed, agreement):
+    """The script's exit status: 1, naming them, if any contender disagreed with the baseline; else 0."""
+    if failed:
+        print("DISAGREEMENT: " + "; ".join(failed))
+        return 1
+    print(agreement)
+    return 0
+
+
 def print_table(what, baseline, rows, digits):
     """rows of (name, seconds, ratio) as a Markdown table, times in ms with ``digits`` decimals."""
     print()

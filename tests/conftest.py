@@ -24,6 +24,24 @@ def rng():
     return np.random.default_rng(20190303)
 
 
+def run_cli(capsys, *argv):
+    """``nnderive ARGV`` in this process: (exit status, stdout, stderr)."""
+    from derivations.cli import main
+
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def assert_usage_error(capsys, *argv, match):
+    """``nnderive ARGV`` fails as a user's mistake should: exit 2, one line naming it, no traceback."""
+    status, out, err = run_cli(capsys, *argv)
+    assert status == 2, err
+    assert err.count("\n") == 1 and err.startswith("nnderive") and match in err, err
+    assert "Traceback" not in err
+    return err
+
+
 def require_tool(name):
     """The path of an external program; skip without it, except in CI, where it must be there.
 

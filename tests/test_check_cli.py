@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from derivations.cli import main
 
@@ -16,9 +17,7 @@ DEEP = ["--net", "2-3-3-1", "--activation", "tanh", "--output-activation", "sigm
 
 
 def nnderive(capsys, *args):
-    status = main(["check", *map(str, args)])
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_cli(capsys, "check", *args)
 
 
 def test_article_demo_passes(capsys):

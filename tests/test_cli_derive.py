@@ -5,17 +5,12 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli
 
-from derivations.cli import main
 
 
 def run(capsys, *argv):
-    try:
-        status = main(["derive", *argv])
-    except SystemExit as exit:  # argparse's own errors
-        status = exit.code
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_cli(capsys, "derive", *argv)
 
 
 def test_default_is_every_partial_of_the_article_as_text(capsys):

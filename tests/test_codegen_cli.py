@@ -4,16 +4,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli
 
 from derivations import Network
-from derivations.cli import main
 from derivations.codegen import generate, load_module
 
 
 def run(capsys, *args):
-    status = main(["codegen", *args])
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_cli(capsys, "codegen", *args)
 
 
 @pytest.mark.parametrize("target", ["python", "numpy", "c"])

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import assert_usage_error
+from conftest import run_cli as run_main
 
 from derivations import Network, NetworkError, derive
-from derivations.cli import main
 from derivations.codegen import generate, load
 from derivations.commands.common import UsageError, write_file
 from derivations.numeric import InputError
@@ -42,20 +43,6 @@ def assert_one_line_error(result, match):
     assert result.returncode == 2, err
     assert err.count("\n") == 1 and err.startswith("nnderive"), err
     assert "Traceback" not in err and match in err, err
-
-
-def run_main(capsys, *args):
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
-
-
-def assert_usage_error(capsys, *args, match):
-    status, out, err = run_main(capsys, *args)
-    assert status == 2, err
-    assert err.count("\n") == 1 and err.startswith("nnderive") and match in err, err
-    assert "Traceback" not in err
-    return err
 
 
 # --- real processes ------------------------------------------------------------------------------

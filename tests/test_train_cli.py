@@ -6,8 +6,8 @@ import sys
 import pytest
 
 import nncore
-from conftest import require_tool
-from derivations.cli import main
+from conftest import assert_usage_error as assert_cli_error
+from conftest import require_tool, run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -17,17 +17,11 @@ def c_cache(tmp_path_factory, monkeypatch):
 
 
 def run(capsys, *args):
-    status = main(["train", *args])
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run_cli(capsys, "train", *args)
 
 
 def assert_usage_error(capsys, *args, match):
-    status, out, err = run(capsys, *args)
-    assert status == 2
-    assert err.count("\n") == 1 and err.startswith("nnderive") and match in err, err
-    assert "Traceback" not in err
-    return err
+    return assert_cli_error(capsys, "train", *args, match=match)
 
 
 def test_prints_the_loss_every_10_epochs_as_the_article_then_emily_and_frank(capsys):
