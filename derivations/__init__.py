@@ -8,6 +8,7 @@
 
 __version__ = "0.1.0"
 
+from derivations import views  # noqa: F401  (connects the core's methods to printing, numbers, proof)
 from derivations.chain import Derivation, Factor, Partial, derive
 from derivations.check import check
 from derivations.network import Network, NetworkError, article_network

@@ -34,57 +34,54 @@ from functools import cached_property, lru_cache
 
 from sympy import Add, Mul, S, Symbol
 
+from derivations import seam
 from derivations.graph import Graph, Neuron, build_graph, real
+from derivations.naming import factor_name, partial_name
 from derivations.network import Network, require_network
+from derivations.program import build_program
+from derivations.values import Frozen, readonly
 
 #: beyond this many paths, Partial.paths refuses to enumerate them
 MAX_PATHS = 4096
 
 
-def quantity_name(symbol):
-    """How a quantity appears inside a factor's name: y_pred -> ypred (the article's d_L_d_ypred)."""
-    return symbol.name.replace("y_pred", "ypred")
-
-
-def factor_name(of, wrt):
-    """``d_<of>_d_<wrt>``, e.g. d_h1_d_w1, d_L_d_ypred."""
-    return f"d_{quantity_name(of)}_d_{quantity_name(wrt)}"
-
-
-class Printable:
-    """``to_text``, ``to_latex``, ``to_markdown`` and Jupyter's rich display.
+class Views:
+    """``to_text``, ``to_latex``, ``to_markdown`` and Jupyter's rich display, through :mod:`derivations.seam`.
 
     The printing itself lives in :mod:`derivations.printing`; options are
     passed through unchanged.
     """
 
     def to_text(self, **options):
-        from derivations.printing import to_text
-
-        return to_text(self, **options)
+        return seam.use("text")(self, **options)
 
     def to_latex(self, **options):
-        from derivations.printing import to_latex
-
-        return to_latex(self, **options)
+        return seam.use("latex")(self, **options)
 
     def to_markdown(self, **options):
-        from derivations.printing import to_markdown
-
-        return to_markdown(self, **options)
+        return seam.use("markdown")(self, **options)
 
     def _repr_markdown_(self):
         return self.to_markdown()
 
 
 @dataclass(frozen=True, eq=False)
-class Factor(Printable):
-    """One named local factor ∂<of>/∂<wrt> of a chain.
+class Factor(Views):
+    """One named local factor ∂<of>/∂<wrt> of a chain, and what it is made of.
 
     ``named`` is its formula in the named quantities (sum_h1, h1, ..., y_pred);
     for an upstream factor it is the sum over consumers, in other factors'
     symbols.  ``raw`` is the same in inputs, targets and parameters.
     ``kind`` is ``"loss"``, ``"edge"``, ``"local"`` or ``"upstream"``.
+
+    The structure, for every reader that needs more than the formula:
+    ``neuron`` is the neuron whose handle (y_pred, sum_o1, h1) the factor
+    differentiates (for an upstream factor, the neuron whose output it is the
+    partial by); ``source`` the neuron an edge comes from; ``param`` the
+    parameter of a local factor; ``multiplier`` the symbol multiplied in (the
+    input x1 of ∂h1/∂w1, the weight w5 of ∂y_pred/∂h1; None for a bias, the
+    loss or an upstream sum); ``fprime`` whether f'(sum) of ``neuron`` is a
+    factor of it (not where the chain enters at the sum, as bce does).
     """
 
     name: str
@@ -93,6 +90,11 @@ class Factor(Printable):
     named: object
     kind: str
     derivation: "Derivation" = field(repr=False)
+    neuron: "Neuron | None" = field(default=None, repr=False)
+    source: "Neuron | None" = field(default=None, repr=False)
+    param: "Symbol | None" = field(default=None, repr=False)
+    multiplier: "Symbol | None" = field(default=None, repr=False)
+    fprime: bool = field(default=False, repr=False)
 
     @property
     def symbol(self):
@@ -108,7 +110,7 @@ class Factor(Printable):
 
 
 @dataclass(frozen=True, eq=False)
-class Partial(Printable):
+class Partial(Views):
     """∂L/∂param: the product of ``factors``, the chain the article writes.
 
     ``n_paths`` counts the routes from the parameter to the loss; when it is
@@ -129,7 +131,7 @@ class Partial(Printable):
     @property
     def symbol(self):
         """d_L_d_w1: the symbol of this partial in generated statements."""
-        return real(f"d_L_d_{self.name}")
+        return real(partial_name(self.name))
 
     @property
     def named(self):
@@ -150,15 +152,15 @@ class Partial(Printable):
                 "use .factors, whose upstream factor sums them"
             )
         local = self.factors[-1]
-        return tuple(p + (local,) for p in self.derivation._paths_to(self.neuron))
+        return tuple(p + (local,) for p in self.derivation.paths_to(self.neuron))
 
     def __repr__(self):
         chain = " * ".join(f.name for f in self.factors)
-        return f"<Partial d_L_d_{self.name} = {chain}>"
+        return f"<Partial {partial_name(self.name)} = {chain}>"
 
 
-class Derivation(Printable):
-    """The chain-rule derivation of a network's single-sample loss.
+class Derivation(Views, Frozen):
+    """The chain-rule derivation of a network's single-sample loss; immutable.
 
     The single source of truth: printers, code emitters, the numeric functions
     and the checker all read from it.
@@ -170,75 +172,81 @@ class Derivation(Printable):
     params
         The parameter symbols, all weights then all biases.
     partials
-        ``{name: Partial}`` in parameter order.
+        ``{name: Partial}`` in parameter order (read-only).
     factors
-        ``{name: Factor}``: every distinct factor, from the loss backwards.
+        ``{name: Factor}``: every distinct factor, from the loss backwards (read-only).
+    edges, handle, chain_to, n_paths
+        Per neuron (read-only): the edge factor of each (consumer, neuron)
+        pair; the quantity its chain enters by (y_pred, sum_o1 or h1); the
+        factors whose product is ∂L/∂handle; the number of paths to the loss.
+    program
+        The statement list every backend runs, built once (:mod:`derivations.program`).
     """
 
     def __init__(self, network: Network):
         self.network = network
-        self.graph: Graph = build_graph(network)
-        g = self.graph
+        self.graph = g = build_graph(network)
         self.params = g.params
         self.inputs = g.inputs
         self.targets = g.targets
-        self.factors = {}
-        self.edges = {}  # (consumer, neuron) -> edge factor
-        self.handle = {}  # neuron -> the quantity its chain enters by (y_pred, sum_o1 or h1)
-        self.chain_to = {}  # neuron -> factors whose product is ∂L/∂handle
-        self.n_paths = {}
+        factors, edges, handle, chain_to, n_paths = {}, {}, {}, {}, {}
+
+        def factor(of, wrt, named, kind, **structure):
+            f = Factor(factor_name(of, wrt), of, wrt, named, kind, self, **structure)
+            factors[f.name] = f
+            return f
+
+        def fprime(n):
+            """∂handle/∂sum for a neuron: f'(sum), or 1 where the chain enters at the sum."""
+            if handle[n] == n.sum:
+                return S.One
+            return n.activation.derivative_of(n.sum)
 
         rule = g.loss_rule
         for y, o in zip(g.targets, g.outputs):
-            self.handle[o] = o.out if rule.wrt == "output" else o.sum
-            self.chain_to[o] = (self._factor(g.loss, self.handle[o], rule.derivative(y, o.out), "loss"),)
-            self.n_paths[o] = 1
+            handle[o] = o.out if rule.wrt == "output" else o.sum
+            chain_to[o] = (factor(g.loss, handle[o], rule.derivative(y, o.out), "loss", neuron=o),)
+            n_paths[o] = 1
         # from the output layer back, each neuron once: its chain, its local
         # factors, then an edge factor for each neuron feeding it (the article's order)
         local = {}
         inputs = set(g.inputs)  # a set: a tuple scan per weight is quadratic in wide layers
         for layer in reversed(g.layers):
             for n in layer:
-                if n not in self.chain_to:
-                    self._enter_hidden(n)
-                for p, i in zip(n.params, n.inputs + (S.One,)):
-                    local[p] = self._factor(self.handle[n], p, i * self._fprime(n), "local")
+                if n not in chain_to:
+                    handle[n] = n.out
+                    consumers = [m for m, _ in g.consumers(n)]
+                    n_paths[n] = sum(n_paths[m] for m in consumers)
+                    if len(consumers) == 1:
+                        chain_to[n] = chain_to[consumers[0]] + (edges[consumers[0], n],)
+                    else:
+                        total = Add(*(Mul(*(f.symbol for f in chain_to[m])) * edges[m, n].symbol for m in consumers))
+                        chain_to[n] = (factor(g.loss, n.out, total, "upstream", neuron=n),)
+                with_fprime = handle[n] != n.sum  # f' of the identity is the factor 1, still "taken"
+                for p, i in zip(n.params, n.inputs + (None,)):
+                    named = (S.One if i is None else i) * fprime(n)
+                    local[p] = factor(handle[n], p, named, "local", neuron=n, param=p, multiplier=i, fprime=with_fprime)
                 for i, w in zip(n.inputs, n.weights):
                     if i not in inputs:
-                        self.edges[n, g.neuron_of(i)] = self._factor(self.handle[n], i, w * self._fprime(n), "edge")
-        self.partials = {
-            p.name: Partial(p, n, self.chain_to[n] + (local[p],), self.n_paths[n], self)
+                        source = g.neuron_of(i)
+                        edges[n, source] = factor(handle[n], i, w * fprime(n), "edge", neuron=n, source=source,
+                                                  multiplier=w, fprime=with_fprime)
+        self.factors = readonly(factors)
+        self.edges = readonly(edges)
+        self.handle = readonly(handle)
+        self.chain_to = readonly(chain_to)
+        self.n_paths = readonly(n_paths)
+        self.partials = readonly({
+            p.name: Partial(p, n, chain_to[n] + (local[p],), n_paths[n], self)
             for p, n in ((p, g.neuron_of(p)) for p in self.params)
-        }
+        })
+        self.freeze()
 
-    # --- building -------------------------------------------------------------------
-
-    def _factor(self, of, wrt, named, kind):
-        f = Factor(factor_name(of, wrt), of, wrt, named, kind, self)
-        self.factors[f.name] = f
-        return f
-
-    def _fprime(self, neuron):
-        """∂handle/∂sum for a neuron: f'(sum), or 1 where the chain enters at the sum."""
-        if self.handle[neuron] == neuron.sum:
-            return S.One
-        return neuron.activation.derivative_of(neuron.sum)
-
-    def _enter_hidden(self, n):
-        self.handle[n] = n.out
-        consumers = [m for m, _ in self.graph.consumers(n)]
-        self.n_paths[n] = sum(self.n_paths[m] for m in consumers)
-        if len(consumers) == 1:
-            m = consumers[0]
-            self.chain_to[n] = self.chain_to[m] + (self.edges[m, n],)
-        else:
-            total = Add(*(Mul(*(f.symbol for f in self.chain_to[m])) * self.edges[m, n].symbol for m in consumers))
-            self.chain_to[n] = (self._factor(self.graph.loss, n.out, total, "upstream"),)
-
-    def _paths_to(self, n):
+    def paths_to(self, n):
+        """Every route from neuron ``n`` to the loss, as tuples of loss and edge factors."""
         if n in self.graph.outputs:
             return [self.chain_to[n]]
-        return [p + (self.edges[m, n],) for m, _ in self.graph.consumers(n) for p in self._paths_to(m)]
+        return [p + (self.edges[m, n],) for m, _ in self.graph.consumers(n) for p in self.paths_to(m)]
 
     # --- reading --------------------------------------------------------------------
 
@@ -251,6 +259,11 @@ class Derivation(Printable):
     def quantities(self):
         """``{symbol: definition}`` of the named quantities sum_h1, h1, ..., y_pred, L."""
         return self.graph.definitions
+
+    @cached_property
+    def program(self):
+        """The statement list (:class:`derivations.program.Program`), built once and shared."""
+        return build_program(self)
 
     def to_raw(self, expr):
         """``expr`` (in factor symbols and named quantities) written in raw symbols."""
@@ -276,16 +289,12 @@ class Derivation(Printable):
         >>> set(derive().verify().values())
         {'symbolic'}
         """
-        from derivations.verify import verify
-
-        return verify(self, points=points, seed=seed)
+        return seam.use("verify")(self, points=points, seed=seed)
 
     @cached_property
     def numeric(self):
-        """The lambdified numeric functions, built on first use."""
-        from derivations.numeric import NumericDerivation
-
-        return NumericDerivation(self)
+        """The numeric functions (:class:`derivations.numeric.NumericDerivation`), built on first use."""
+        return seam.use("numeric")(self)
 
     def gradient(self, params, X, y):
         """The gradient of the mean loss over the samples, ``{name: float}``.
@@ -328,7 +337,7 @@ class Derivation(Printable):
 def derive(network: "Network | None" = None) -> Derivation:
     """Derive every partial of ``network``'s loss (default: the article's network).
 
-    Derivations are cached: deriving the same network again is free.
+    Derivations are immutable and cached: deriving the same network again is free.
 
     >>> d = derive()
     >>> d.params

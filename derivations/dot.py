@@ -35,6 +35,7 @@ from sympy import Integer, Mul
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
+from derivations.errors import Argument, NnderiveError
 from derivations.rules import LOSSES
 
 #: what the edges and neurons show: weights and derivatives, weights only, or names only
@@ -57,7 +58,7 @@ _LOSS_NOTES = {
 }
 
 
-class GraphvizError(RuntimeError):
+class GraphvizError(NnderiveError):
     """Graphviz's ``dot`` is missing or failed; the message says what to do."""
 
 
@@ -331,8 +332,8 @@ def render(source, fmt="svg", dot=None):
     program = dot or shutil.which("dot")
     if program is None:
         raise GraphvizError(
-            "Graphviz's 'dot' is not installed (e.g. apt-get install graphviz); "
-            "write DOT instead with --format dot"
+            "Graphviz's 'dot' is not installed (e.g. apt-get install graphviz); write DOT instead with ",
+            Argument("format", "dot", python="to_dot()"),
         )
     try:
         done = subprocess.run(

@@ -27,6 +27,7 @@ from sympy import Add, Symbol
 
 from derivations.network import Network
 from derivations.rules import ACTIVATIONS, LOSSES, Activation, Loss
+from derivations.values import Frozen, readonly
 
 
 def real(name):
@@ -55,13 +56,17 @@ class Neuron:
         return self.weights + (self.bias,)
 
     @property
+    def is_output(self):
+        return self.name.startswith("o")
+
+    @property
     def pre_activation(self):
         """w . inputs + b, in the neuron's input symbols."""
         return Add(*(w * i for w, i in zip(self.weights, self.inputs))) + self.bias
 
 
-class Graph:
-    """The network's symbols, neurons and named quantities, in computation order."""
+class Graph(Frozen):
+    """The network's symbols, neurons and named quantities, in computation order; immutable."""
 
     def __init__(self, network: Network):
         self.network = network
@@ -106,6 +111,7 @@ class Graph:
         self.params = self.weights + self.biases
         self.neurons = tuple(n for layer in self.layers for n in layer)
         self.outputs = self.layers[-1]
+        self.freeze()
 
     def __repr__(self):
         return f"<Graph of a {self.network.describe()}>"
@@ -154,7 +160,7 @@ class Graph:
             defs[n.sum] = n.pre_activation
             defs[n.out] = n.activation.of(n.sum)
         defs[self.loss] = Add(*(self.loss_rule.term(y, o.out) for y, o in zip(self.targets, self.outputs)))
-        return defs
+        return readonly(defs)
 
     def to_raw(self, expr):
         """Write ``expr`` in raw symbols: every named quantity substituted away."""

@@ -21,11 +21,12 @@ import numbers
 import re
 from dataclasses import dataclass
 
+from derivations.errors import Argument, NnderiveError
 from derivations.rules import ACTIVATIONS, LOSSES
 
 
-class NetworkError(ValueError):
-    """A network description that cannot be built; the message says why."""
+class NetworkError(NnderiveError):
+    """A network description that cannot be built; ``argument`` names the part, the message says why."""
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,20 @@ class Network:
     layer after the inputs; ``output_activation``, if given, overrides the
     output layer's.  ``loss`` is ``"mse"`` or ``"bce"``.
 
+    A network is normalised on construction: ``activation`` becomes the full
+    tuple of names, one per layer, and ``output_activation`` the last of them,
+    so every way of writing the same network gives an equal value (and one
+    cache entry).
+
     Examples
     --------
     >>> net = Network(layers=(2, 2, 1))
     >>> net.activations, net.loss, net.n_weights, net.n_biases
     (('sigmoid', 'sigmoid'), 'mse', 6, 3)
+    >>> Network((2, 2, 1), activation=("sigmoid", "sigmoid")) == Network([2, 2, 1], output_activation="sigmoid")
+    True
+    >>> Network((2, 2, 1), activation=["sigmoid", "sigmoid"]).is_article
+    True
     >>> Network((2, 3, 3, 1), activation="tanh", output_activation="sigmoid", loss="bce").activations
     ('tanh', 'tanh', 'sigmoid')
     >>> Network((2, 2, 1), loss="hinge")
@@ -57,46 +67,56 @@ class Network:
     def __post_init__(self):
         layers = self.layers
         if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
-            raise NetworkError(f"layers must be a sequence of sizes, got {layers!r}")
+            raise NetworkError(f"layers must be a sequence of sizes, got {layers!r}", argument="layers")
         layers = tuple(layers)
         if len(layers) < 2:
-            raise NetworkError("a network needs at least an input and an output layer, e.g. 2-1")
+            raise NetworkError("a network needs at least an input and an output layer, e.g. 2-1", argument="layers")
         for size in layers:
             # numbers.Integral: numpy's integers are sizes too (bool is not, though Python says it is)
             if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-                raise NetworkError(f"layer sizes must be whole numbers of at least 1, got {size!r}")
-        object.__setattr__(self, "layers", tuple(int(size) for size in layers))
+                raise NetworkError(f"layer sizes must be whole numbers of at least 1, got {size!r}",
+                                   argument="layers")
+        layers = tuple(int(size) for size in layers)
 
-        if not isinstance(self.activation, str):
-            if not isinstance(self.activation, (tuple, list)):
-                raise NetworkError(f"activation must be a name or a sequence of names, got {self.activation!r}")
-            object.__setattr__(self, "activation", tuple(self.activation))
-            if len(self.activation) != len(layers) - 1:
-                raise NetworkError(
-                    f"{len(self.activation)} activations given for {len(layers) - 1} layers "
-                    "after the inputs; give one name, or one per layer"
-                )
-        activations = self.activations
-        for name in activations:
+        activation = self.activation
+        if isinstance(activation, str):
+            activation = (activation,) * (len(layers) - 1)
+        elif isinstance(activation, (tuple, list)):
+            activation = tuple(activation)
+            if len(activation) != len(layers) - 1:
+                raise NetworkError(f"{len(activation)} activations given for {len(layers) - 1} layers after the "
+                                   "inputs; give one name, or one per layer", argument="activation")
+        else:
+            raise NetworkError(f"activation must be a name or a sequence of names, got {activation!r}",
+                               argument="activation")
+        if self.output_activation is not None:
+            _check_name("output_activation", self.output_activation, ACTIVATIONS)
+            activation = activation[:-1] + (self.output_activation,)
+        for name in activation:
             _check_name("activation", name, ACTIVATIONS)
         _check_name("loss", self.loss, LOSSES)
         required = LOSSES[self.loss].output_activation
-        if required is not None and activations[-1] != required:
-            raise NetworkError(
-                f"loss {self.loss!r} needs a {required} output layer, not {activations[-1]!r} "
-                f"(set the output activation to {required})"
-            )
+        if required is not None and activation[-1] != required:
+            raise NetworkError(f"loss {self.loss!r} needs a {required} output layer, not {activation[-1]!r} (set ",
+                               Argument("output_activation", required), ")", argument="output_activation")
+        object.__setattr__(self, "layers", layers)
+        object.__setattr__(self, "activation", activation)
+        object.__setattr__(self, "output_activation", activation[-1])
 
     @property
     def activations(self):
         """One activation name per layer after the inputs."""
-        if isinstance(self.activation, str):
-            names = (self.activation,) * (len(self.layers) - 1)
-        else:
-            names = tuple(self.activation)
-        if self.output_activation is not None:
-            names = names[:-1] + (self.output_activation,)
-        return names
+        return self.activation
+
+    @property
+    def is_article(self):
+        """True for the article's network: 2-2-1, sigmoid everywhere, MSE (however it was written)."""
+        return self == ARTICLE
+
+    @property
+    def one_activation(self):
+        """The activation every layer uses, or None when the layers differ."""
+        return self.activation[0] if len(set(self.activation)) == 1 else None
 
     @property
     def n_inputs(self):
@@ -130,7 +150,7 @@ class Network:
         '2-2-1 network, sigmoid activations, mse loss'
         """
         names = self.activations
-        if len(set(names)) == 1:
+        if self.one_activation is not None:
             acts = f"{names[0]} activations"
         else:
             acts = "activations " + ", ".join(names)
@@ -159,18 +179,20 @@ class Network:
                     why = "a size is missing (a '-' at an end, or two in a row)"
                 else:
                     why = "write sizes joined by '-', e.g. 2-2-1"
-                raise NetworkError(f"bad network {spec!r}: {part!r} is not a layer size; {why}")
+                raise NetworkError(f"bad network {spec!r}: {part!r} is not a layer size; {why}", argument="layers")
             sizes.append(int(part))
         if any(s == 0 for s in sizes):
-            raise NetworkError(f"bad network {spec!r}: every layer needs at least one neuron")
+            raise NetworkError(f"bad network {spec!r}: every layer needs at least one neuron", argument="layers")
         if len(sizes) < 2:
-            raise NetworkError(f"bad network {spec!r}: give at least an input and an output size, e.g. 2-1")
+            raise NetworkError(f"bad network {spec!r}: give at least an input and an output size, e.g. 2-1",
+                               argument="layers")
         return cls(tuple(sizes), activation, output_activation, loss)
 
 
-def _check_name(kind, name, table):
+def _check_name(argument, name, table):
     if not isinstance(name, str) or name not in table:
-        raise NetworkError(f"unknown {kind} {name!r} (choose from: {', '.join(table)})")
+        kind = "loss" if argument == "loss" else "activation"
+        raise NetworkError(f"unknown {kind} {name!r} (choose from: {', '.join(table)})", argument=argument)
 
 
 def require_network(network, who):
@@ -200,4 +222,7 @@ def article_network():
     >>> article_network() == Network(layers=(2, 2, 1), activation="sigmoid", loss="mse")
     True
     """
-    return Network(layers=(2, 2, 1), activation="sigmoid", loss="mse")
+    return ARTICLE
+
+
+ARTICLE = Network(layers=(2, 2, 1), activation="sigmoid", loss="mse")

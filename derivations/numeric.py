@@ -1,22 +1,25 @@
-"""Numeric functions from the derivation: the statement list, lambdified once.
+"""Numeric functions from the derivation: the statement list, lambdified on first use.
 
 SymPy's ``lambdify`` prints the program's statements as numpy code (its
 ``cse`` hook is handed our statement list, whose shared subexpressions are
 already named), with the activations from :data:`derivations.rules.NUMPY_FUNCTIONS`
 so no input overflows.  Inputs arrive as columns, so one call handles every
-sample at once.
+sample at once.  Each of the three callables is built the first time it is
+asked for: a gradient does not pay for ``evaluate``.
 """
 
 from collections.abc import Mapping
+from functools import cached_property
 
 import numpy as np
 from sympy import lambdify
 
-from derivations.program import build_program
+from derivations.errors import NnderiveError
+from derivations.naming import partial_name
 from derivations.rules import NUMPY_FUNCTIONS
 
 
-class InputError(ValueError):
+class InputError(NnderiveError):
     """Numeric input of the wrong shape or kind; the message says what is expected."""
 
 
@@ -25,29 +28,41 @@ class NumericDerivation:
 
     def __init__(self, derivation):
         self.derivation = derivation
-        self.program = program = build_program(derivation)
-        args = list(program.params) + list(program.inputs) + list(program.targets)
-        modules = [NUMPY_FUNCTIONS, "numpy"]
-        steps = program.forward + program.backward
-        self._gradient = lambdify(
-            args, list(program.gradients), modules=modules,
-            cse=lambda exprs: ([(s.target, s.expr) for s in steps], exprs),
-        )
-        self._loss = lambdify(
-            args, program.loss.target, modules=modules,
-            cse=lambda exprs: ([(s.target, s.expr) for s in program.forward + (program.loss,)], exprs),
-        )
-        self.param_names = tuple(p.name for p in program.params)
+        self.program = derivation.program
+        self.param_names = tuple(p.name for p in derivation.params)
+        self._args = list(derivation.params) + list(derivation.inputs) + list(derivation.targets)
+
+    def _lambdify(self, outputs, steps):
+        # the statements are handed to lambdify as its common subexpressions: they are ours, already named
+        return lambdify(self._args, outputs, modules=[NUMPY_FUNCTIONS, "numpy"],
+                        cse=lambda exprs: ([(target, expr) for target, expr in steps], exprs))
+
+    @cached_property
+    def _gradient(self):
+        program = self.program
+        steps = [(s.target, s.expr) for s in program.forward + program.backward]
+        return self._lambdify(list(program.gradients), steps)
+
+    @cached_property
+    def _loss(self):
+        program = self.program
+        return self._lambdify(program.loss.target, [(s.target, s.expr) for s in program.forward + (program.loss,)])
+
+    @cached_property
+    def _everything(self):
         # every named value at once: quantities, the loss, each factor, each partial
+        d, program = self.derivation, self.program
         everything = [(s.target, s.expr) for s in program.forward + (program.loss,)]
-        everything += [(f.symbol, f.named) for f in derivation.factors.values()]
-        everything += [(p.symbol, p.named) for p in derivation.partials.values()]
-        self.value_names = [t.name for t, _ in everything[:len(program.forward) + 1]]
-        self.value_names += list(derivation.factors) + [f"d_L_d_{p}" for p in derivation.partials]
-        self._everything = lambdify(
-            args, [t for t, _ in everything], modules=modules,
-            cse=lambda exprs: (everything, exprs),
-        )
+        everything += [(f.symbol, f.named) for f in d.factors.values()]
+        everything += [(p.symbol, p.named) for p in d.partials.values()]
+        return self._lambdify([t for t, _ in everything], everything)
+
+    @cached_property
+    def value_names(self):
+        """The names :meth:`evaluate` returns, in order."""
+        d, program = self.derivation, self.program
+        names = [s.target.name for s in program.forward + (program.loss,)]
+        return names + list(d.factors) + [partial_name(p) for p in d.partials]
 
     def arguments(self, params, X, y):
         """Check and arrange ``params``, ``X``, ``y`` as the lambdified functions take them."""

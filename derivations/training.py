@@ -34,6 +34,7 @@ import numpy as np
 
 import nncore
 from derivations.chain import derive
+from derivations.errors import NnderiveError
 from derivations.network import article_network, require_network
 from derivations.numeric import as_finite_array
 
@@ -46,7 +47,7 @@ BACKENDS = {
 }
 
 
-class TrainingError(ValueError):
+class TrainingError(NnderiveError):
     """Training cannot run as asked (a backend unavailable, bad data, divergence)."""
 
 
@@ -64,16 +65,11 @@ def initial_params(network=None, seed=None):
     return [float(rng.normal()) for _ in range(network.n_params)]
 
 
-def is_article(network):
-    """True for the article's 2-2-1 sigmoid network with MSE, however it was spelled."""
-    return network.layers == (2, 2, 1) and set(network.activations) == {"sigmoid"} and network.loss == "mse"
-
-
 class Handwritten:
     """The article's own class as a backend: nncore.OurNeuralNetwork."""
 
     def __init__(self, network):
-        if not is_article(network):
+        if not network.is_article:
             raise TrainingError(
                 f"the handwritten backend is the article's 2-2-1 sigmoid network with mse only, "
                 f"not a {network.describe()}; use the python, numpy or c backend"

@@ -237,7 +237,7 @@ def test_forcing_the_kind_of_a_function_that_hides_its_signature():
     def wrapped(*args):
         return article_backprop(*args)
 
-    with pytest.raises(CheckError, match="pass --kind"):
+    with pytest.raises(CheckError, match="pass kind='gradient' or kind='step'"):
         check(wrapped)
     assert check(wrapped, kind="gradient").ok
     with pytest.raises(CheckError, match="cannot be called as a gradient function"):
@@ -337,7 +337,7 @@ def test_long_tables_show_the_wrong_rows_only(make_backprop):
     lines = report.to_text().splitlines()
     table = lines[lines.index(next(line for line in lines if line.startswith("partial  verdict"))):]
     assert table[1].startswith("dL/dw25  WRONG")
-    assert table[2] == "(78 more rows, all ok; --format json lists every one)"
+    assert table[2] == "(78 more rows, all ok; to_json() lists every one)"  # the CLI says --format json
 
 
 def test_numbers_from_numpy_are_accepted():

@@ -146,3 +146,24 @@ def test_the_installed_command_and_its_exit_status(tmp_path):
                             text=True)
     assert result.returncode == 1 and result.stderr == ""
     assert "IndexError: index 2 is out of bounds" in result.stdout
+
+
+def test_errors_and_hints_name_the_commands_options(capsys, tmp_path):
+    # the library says kind='gradient' and learn_rate=0.2; the command line says --kind and --learn-rate
+    status, _, err = nnderive(capsys, f"{BROKEN}:many_args")
+    assert status == 2 and "pass --kind gradient or --kind step" in err and "kind=" not in err
+    path = tmp_path / "step.py"
+    path.write_text(
+        "from article_backprop import backprop\n"
+        "def step(params, x, y_true, learn_rate):\n"
+        "    grads = backprop(params, x, y_true)\n"
+        "    return {k: v - 0.2 * grads[k] for k, v in params.items()}\n"
+    )
+    import sys
+    sys.path.insert(0, str(INPUTS))
+    try:
+        status, out, _ = nnderive(capsys, f"{path}:step", "--format", "json")
+    finally:
+        sys.path.remove(str(INPUTS))
+    report = json.loads(out)
+    assert status == 1 and any("check again with --learn-rate 0.2" in h for h in report["hints"]), report["hints"]

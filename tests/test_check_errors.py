@@ -119,7 +119,7 @@ def test_a_class_that_never_updates():
     (f"{INPUTS / 'exits_on_load.py'}:f", "raised SystemExit(3): the file calls sys.exit()"),
     (f"{INPUTS / 'raises_on_load.py'}:weights", "raised ValueError: matmul"),
     (f"{BROKEN}:two_args", "two_args(params, x) has the wrong signature"),
-    (f"{BROKEN}:many_args", "many_args(*args) could be a gradient or a step function; pass --kind"),
+    (f"{BROKEN}:many_args", "many_args(*args) could be a gradient or a step function; pass kind='gradient'"),
     (f"{BROKEN}:calls", "a dict is neither a function nor a class with train()"),
     (f"{BROKEN}:NoParams", "NoParams has none of the attributes w1"),
     (f"{BROKEN}:NeedsArguments", "NeedsArguments() needs arguments"),

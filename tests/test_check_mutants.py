@@ -203,7 +203,7 @@ CLASS_MUTANTS = [
      ["w4"], ["f' at activation"], "f'(h2) where f'(sum_h2) belongs"),
     ("w6 in dy_pred/dh1", [("d_ypred_d_h1 = self.w5", "d_ypred_d_h1 = self.w6")], ["w1", "w2", "b1"],
      ["wrong weight"], "uses w6 where w5 belongs"),
-    ("learning rate 0.5", [("learn_rate = 0.1", "learn_rate = 0.5")], ALL, ["scale of all"], "--learn-rate 0.5"),
+    ("learning rate 0.5", [("learn_rate = 0.1", "learn_rate = 0.5")], ALL, ["scale of all"], "learn_rate=0.5"),
 ]
 
 

@@ -57,7 +57,7 @@ def test_parse_reads_sizes(spec, layers):
     (dict(layers="2-2-1"), "layers must be a sequence of sizes, got '2-2-1'"),
     (dict(layers=3), "layers must be a sequence of sizes, got 3"),
     (dict(activation=3), "activation must be a name or a sequence of names, got 3"),
-    (dict(activation="sigmod"), "unknown activation 'sigmod' (choose from: sigmoid, tanh, relu, softplus, identity)"),
+    (dict(activation="sigmod"), "unknown activation 'sigmod' (choose from: sigmoid, tanh, relu, leaky_relu, softplus, identity)"),
     (dict(activation=("sigmoid", "gelu")), "unknown activation 'gelu'"),
     (dict(output_activation="softmax"), "unknown activation 'softmax'"),
     (dict(loss="hinge"), "unknown loss 'hinge' (choose from: mse, bce)"),

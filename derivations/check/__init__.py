@@ -34,13 +34,14 @@ from derivations.chain import derive
 from derivations.check.article import ARTICLE_TARGETS, article_backprop, article_step
 from derivations.check.compare import DEFAULT_RTOL, compare
 from derivations.check.forms import UserCodeError
-from derivations.check.kinds import KINDS, is_article_network, make_form
+from derivations.check.kinds import KINDS, make_form
 from derivations.check.hints import find_hints
 from derivations.check.loading import CheckError, UserProblem, load_target
 from derivations.check.model import chain_model
 from derivations.check.naming import join
 from derivations.check.points import make_points
 from derivations.check.report import CheckReport
+from derivations.errors import Argument, Message
 from derivations.network import Network
 
 __all__ = [
@@ -97,7 +98,7 @@ def check(obj, kind="auto", *, network=None, points=5, seed=0, learn_rate=0.1, r
     if report.problem is None:
         report.parameters, report.factors = compare(model, where, observations, rtol)
         report.hints = find_hints(model, where, observations, report.parameters, report.factors, form, rtol,
-                                  article=is_article_network(derivation.network))
+                                  article=derivation.network.is_article)
     report.notes = _notes(loaded, form, observations, report)
     return report
 
@@ -147,17 +148,17 @@ def _notes(loaded, form, observations, report):
     if report.problem is not None:
         missing = re.fullmatch(r"KeyError: '([wb]\d+)'", report.problem.message)
         if missing and missing.group(1) not in {p.name for p in report.derivation.params}:
-            notes.append(f"params has no {missing.group(1)} in a {report.derivation.network.spec} network: "
-                         "is the network right (--net)?")
+            notes.append(Message(f"params has no {missing.group(1)} in a {report.derivation.network.spec} network: "
+                                 "is the network right (", Argument("network"), ")?"))
         return notes
     if form.kind == "step":
         notes.append("The gradient is read off your step as (old - new) / learn_rate, "
                      f"learn_rate = {form.learn_rate:g} "
                      "(allowing for the rounding of the subtraction).")
     if form.kind == "class":
-        notes.append(f"train() ran on one sample and was stopped after its first update of each parameter; "
-                     f"the gradient is (old - new) / learn_rate with learn_rate = {form.learn_rate:g} "
-                     "(use --learn-rate if your train() uses another).")
+        notes.append(Message(f"train() ran on one sample and was stopped after its first update of each parameter; "
+                             f"the gradient is (old - new) / learn_rate with learn_rate = {form.learn_rate:g} "
+                             "(set ", Argument("learn_rate"), " if your train() uses another)."))
     disagree = [p for p, v in report.parameters.items() if v.fd_agrees is False]
     if disagree:
         notes.append(f"Finite differences of the loss disagree with the exact partials of {join(disagree)} at some "

@@ -25,6 +25,7 @@ from fractions import Fraction
 from derivations.check.compare import tolerance
 from derivations.check.mistakes import Variant, all_times, scaled, static_variants
 from derivations.check.naming import factor_label, join
+from derivations.errors import Argument, Message, spelled
 
 LOSS_FORMULAS = {"mse": "-2({y} - {p})", "bce": "{p} - {y}"}
 
@@ -34,12 +35,17 @@ class Hint:
     """A mistake that reproduces the user's numbers: what it is, which factors, which partials."""
 
     kind: str
-    text: str
+    message: "str | Message"  # a Message where it names an argument to pass
     factors: tuple
     parameters: tuple
 
-    def as_dict(self):
-        return {"kind": self.kind, "text": self.text, "factors": list(self.factors),
+    @property
+    def text(self):
+        """The hint in words, arguments spelled as Python passes them (``learn_rate=0.2``)."""
+        return spelled(self.message)
+
+    def as_dict(self, spell=Argument.python):
+        return {"kind": self.kind, "text": spelled(self.message, spell), "factors": list(self.factors),
                 "parameters": list(self.parameters)}
 
 
@@ -65,7 +71,7 @@ def fitted_variants(model, points, observations, form, reported):
     c = _snap(best[1])
     d = model.derivation
     losses = [d.chain_to[o][0].name for o in d.graph.outputs]
-    text = _scale_text(d, c, form) + _learn_rate_text(c, form)
+    text = Message(_scale_text(d, c, form), _learn_rate_text(c, form))
     overrides = {name: scaled(name, c) for name in losses}
     touched = frozenset().union(*(model.flows_into[name] for name in losses))
     variants = [Variant("scale of all", text, tuple(losses), overrides, affects=frozenset(model.params),
@@ -130,7 +136,8 @@ def _learn_rate_text(c, form):
     if c < 0:
         return " And your update moves uphill: it should be w -= learn_rate·∂L/∂w."
     ask = "Or is" if c in (0.5, 2) or Fraction(c).numerator == 1 else "Is"
-    return f" {ask} your learning rate {c * lr:g}, not {lr:g}? Then check again with --learn-rate {c * lr:g}."
+    return Message(f" {ask} your learning rate {c * lr:g}, not {lr:g}? Then check again with ",
+                   Argument("learn_rate", float(f"{c * lr:g}")), ".")
 
 
 def _for_steps(hint, form):
@@ -139,7 +146,7 @@ def _for_steps(hint, form):
         return hint
     params = hint.parameters
     verb = "adds" if len(params) == 1 else "add"
-    text = f"{hint.text} Or the update of {join(params)} {verb} learn_rate·∂L/∂w instead of subtracting it."
+    text = Message(hint.message, f" Or the update of {join(params)} {verb} learn_rate·∂L/∂w instead of subtracting it.")
     return Hint(hint.kind, text, hint.factors, params)
 
 

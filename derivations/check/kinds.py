@@ -9,7 +9,7 @@ import inspect
 from derivations.check.forms import GradientForm, StepForm, name_of, with_article
 from derivations.check.loading import CheckError
 from derivations.check.training import ClassForm
-from derivations.network import article_network
+from derivations.errors import Argument
 
 KINDS = ("auto", "gradient", "step", "class")
 #: a 4th argument by one of these names makes a function a step function
@@ -38,11 +38,12 @@ def detect_kind(obj):
     try:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):
-        raise CheckError(f"cannot read the signature of {name_of(obj)}; pass --kind gradient or --kind step") from None
+        raise CheckError(f"cannot read the signature of {name_of(obj)}; pass ", Argument("kind", "gradient"), " or ",
+                         Argument("kind", "step"), argument="kind") from None
     parameters = list(signature.parameters.values())
     if any(p.kind is p.VAR_POSITIONAL for p in parameters):
-        raise CheckError(f"{name_of(obj)}(*args) could be a gradient or a step function; pass --kind "
-                         "gradient or --kind step (kind='gradient' in Python)")
+        raise CheckError(f"{name_of(obj)}(*args) could be a gradient or a step function; pass ",
+                         Argument("kind", "gradient"), " or ", Argument("kind", "step"), argument="kind")
     positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     required = [p for p in positional if p.default is p.empty]
     if len(required) == 4 or (len(positional) >= 4 and positional[3].name.lower() in LEARN_RATE_NAMES
@@ -65,12 +66,13 @@ _ARITY = {"gradient": 3, "step": 4}
 def make_form(obj, derivation, kind, learn_rate):
     """The :class:`Form` for ``obj`` (``kind`` "auto" detects it); a misfit is a :class:`CheckError`."""
     if kind not in KINDS:
-        raise CheckError(f"unknown kind {kind!r} (choose from: {', '.join(KINDS)})")
+        raise CheckError(f"unknown kind {kind!r} (choose from: {', '.join(KINDS)})", argument="kind")
     if kind == "auto":
         kind = detect_kind(obj)
     elif kind in _ARITY:
         if inspect.isclass(obj) or not callable(obj):
-            raise CheckError(f"--kind {kind} needs a function, and {name_of(obj)} is {with_article(obj)}")
+            raise CheckError(Argument("kind", kind), f" needs a function, and {name_of(obj)} is {with_article(obj)}",
+                             argument="kind")
         try:
             inspect.signature(obj).bind(*range(_ARITY[kind]))
         except TypeError:
@@ -79,18 +81,11 @@ def make_form(obj, derivation, kind, learn_rate):
         except ValueError:
             pass
     elif kind == "class" and callable(obj) and not inspect.isclass(obj):
-        raise CheckError(f"--kind class needs a class (or an instance of one), and {name_of(obj)} is a function")
-    if kind == "class" and not is_article_network(derivation.network):
+        raise CheckError(Argument("kind", "class"), f" needs a class (or an instance of one), and {name_of(obj)} "
+                         "is a function", argument="kind")
+    if kind == "class" and not derivation.network.is_article:
         raise CheckError(
             "the class form is the article's 2-2-1 sigmoid network with MSE only; for another network, "
             "give a gradient function f(params, x, y_true) or a step function f(params, x, y_true, learn_rate)"
         )
     return FORMS[kind](obj, derivation, learn_rate)
-
-
-def is_article_network(network):
-    """Is ``network`` the article's 2-2-1 sigmoid network with MSE (however it was spelled)?"""
-    article = article_network()
-    return (network.layers, network.activations, network.loss) == (article.layers, article.activations, article.loss)
-
-

@@ -33,11 +33,13 @@ import warnings
 from dataclasses import dataclass, field
 from importlib.machinery import SourceFileLoader
 
+from derivations.errors import NnderiveError
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _counter = itertools.count(1)
 
 
-class CheckError(ValueError):
+class CheckError(NnderiveError):
     """The check could not run: no such file or name, a syntax error, a wrong signature.
 
     The command line prints it as one line and exits with status 2.

@@ -29,7 +29,6 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 from sympy import Add, Mul, lambdify
 
 from derivations.rules import NUMPY_FUNCTIONS
@@ -68,21 +67,18 @@ class ChainModel:
         d = self.derivation = derivation
         self.params = tuple(p.name for p in d.params)
         self.order = tuple(d.factors)
+        # every factor says what it is made of: the link is read off it
         self.links = {}
-        for n in d.graph.neurons:
-            fprime = d.handle[n] != n.sum
-            for p, i in zip(n.params, n.inputs + (None,)):
-                local = d.partials[p.name].factors[-1]
-                self.links[local.name] = Link(local.name, "local", n, i.name if i is not None else None, fprime,
-                                              param=p.name)
-        for (m, n), edge in d.edges.items():
-            weight = m.weights[m.inputs.index(n.out)]
-            self.links[edge.name] = Link(edge.name, "edge", m, weight.name, d.handle[m] != m.sum, source=n)
         self.loss_functions = {}
-        for o in d.graph.outputs:
-            loss = d.chain_to[o][0]
-            self.links[loss.name] = Link(loss.name, "loss", o, fprime=False)
-            self.loss_functions[loss.name] = numeric(loss.named)
+        for f in d.factors.values():
+            multiplier = None if f.multiplier is None else f.multiplier.name
+            if f.kind == "local":
+                self.links[f.name] = Link(f.name, "local", f.neuron, multiplier, f.fprime, param=f.param.name)
+            elif f.kind == "edge":
+                self.links[f.name] = Link(f.name, "edge", f.neuron, multiplier, f.fprime, source=f.source)
+            elif f.kind == "loss":
+                self.links[f.name] = Link(f.name, "loss", f.neuron, fprime=False)
+                self.loss_functions[f.name] = numeric(f.named)
         self.upstream = {
             name: tuple(_term(t) for t in Add.make_args(f.named))
             for name, f in d.factors.items() if f.kind == "upstream"
@@ -97,8 +93,8 @@ class ChainModel:
                     used_by.setdefault(n, set()).add(name)
         #: the upstream factors each factor flows into (itself included)
         self.flows_into = {f: frozenset(self._reach(f, used_by)) for f in self.order}
-        self.f = {n.name: _numpy(n.activation.function, n.activation.name) for n in d.graph.neurons}
-        self.fprime = {n.name: _numpy(n.activation.derivative, None) for n in d.graph.neurons}
+        self.f = {n.name: _numpy(n.activation, derivative=False) for n in d.graph.neurons}
+        self.fprime = {n.name: _numpy(n.activation, derivative=True) for n in d.graph.neurons}
 
     def _closure(self, chain):
         seen = set()
@@ -170,16 +166,6 @@ class ChainModel:
         chain = chains.get(param, self.chains[param]) if chains else self.chains[param]
         return math.prod(factors[n] for n in chain)
 
-    def recompute(self, env):
-        """Every factor and partial rebuilt from the links alone (no value taken from ``env``'s factors)."""
-        factors = {}
-        for name in self.order:
-            if name in self.upstream:
-                factors[name] = self._sum(name, factors)
-            else:
-                factors[name] = self.value(self.links[name], env)
-        return factors, {p: math.prod(factors[n] for n in chain) for p, chain in self.chains.items()}
-
     def _sum(self, name, factors):
         return math.fsum(c * math.prod(factors[n] for n in names) for c, names in self.upstream[name])
 
@@ -215,12 +201,12 @@ def numeric(expr):
     return lambda env: float(function(*(env[a.name] for a in args)))
 
 
-def _numpy(function, fallback_name):
-    """The numpy version of an activation (or of its derivative); None means the identity (or 1)."""
+def _numpy(activation, derivative):
+    """The numpy version of an activation (or of its derivative); for the identity, x (or 1)."""
+    function = activation.derivative if derivative else activation.function
     if function is None:
-        return (lambda z: z) if fallback_name is not None else (lambda z: 1.0)
-    name = function.__name__
-    return NUMPY_FUNCTIONS.get(name) or getattr(np, name)
+        return (lambda z: 1.0) if derivative else (lambda z: z)
+    return activation.numpy[function.__name__]
 
 
 @lru_cache(maxsize=16)

@@ -9,25 +9,20 @@
 "dL/dw1 = dL/dy_pred * dy_pred/dw1 - f'"
 """
 
+from derivations.naming import report_ratio
+from derivations.naming import words as join
+
 
 def factor_label(derivation, name):
     """``d_h1_d_w1`` written as the article writes it: ∂h1/∂w1."""
     factor = derivation.factors.get(name)
     if factor is None:
         return name
-    return f"∂{factor.of.name}/∂{factor.wrt.name}"
+    return report_ratio(factor.of, factor.wrt)
 
 
 def labels(derivation, names):
     return [factor_label(derivation, n) for n in names]
-
-
-def join(items, word="and"):
-    """``a, b and c``."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
 
 
 def are(items):

@@ -12,6 +12,10 @@ import textwrap
 from dataclasses import dataclass, field
 
 from derivations.check.naming import are, factor_label, join, plain
+from derivations.errors import Argument, spelled
+
+#: where every row and point is listed
+JSON = Argument("format", "json", python="to_json()")
 
 #: beyond this many rows, the text table shows only the wrong ones
 MAX_ROWS = 30
@@ -84,8 +88,11 @@ class CheckReport:
 
     # --- rendering ----------------------------------------------------------------------
 
-    def as_dict(self):
-        """Everything in the report as JSON-ready data (non-finite numbers become null)."""
+    def as_dict(self, spell=Argument.python):
+        """Everything in the report as JSON-ready data (non-finite numbers become null).
+
+        ``spell`` writes the arguments hints and notes name (Python's ``learn_rate=0.2`` by default).
+        """
         d = self.derivation
         data = {
             "ok": self.ok,
@@ -102,20 +109,20 @@ class CheckReport:
             "summary": self.summary,
             "parameters": {name: v.as_dict() for name, v in self.parameters.items()},
             "factors": {name: v.as_dict() for name, v in self.factors.items()},
-            "hints": [h.text for h in self.hints],
-            "hint_details": [h.as_dict() for h in self.hints],
+            "hints": [spelled(h.message, spell) for h in self.hints],
+            "hint_details": [h.as_dict(spell) for h in self.hints],
             "problem": self.problem.as_dict() if self.problem else None,
-            "notes": list(self.notes),
+            "notes": [spelled(n, spell) for n in self.notes],
         }
         return _finite(data)
 
-    def to_json(self, indent=2, ensure_ascii=False):
+    def to_json(self, indent=2, ensure_ascii=False, spell=Argument.python):
         """The report as JSON text (always valid JSON: no NaN or Infinity)."""
-        return json.dumps(self.as_dict(), indent=indent, ensure_ascii=ensure_ascii, allow_nan=False) + "\n"
+        return json.dumps(self.as_dict(spell), indent=indent, ensure_ascii=ensure_ascii, allow_nan=False) + "\n"
 
-    def to_text(self, unicode=True):
-        """The report for a person; ``unicode=False`` spells ∂ and · in ASCII."""
-        text = "\n".join(_Text(self).lines()) + "\n"
+    def to_text(self, unicode=True, spell=Argument.python):
+        """The report for a person; ``unicode=False`` spells ∂ and · in ASCII; ``spell`` as in :meth:`as_dict`."""
+        text = "\n".join(_Text(self, spell).lines()) + "\n"
         return text if unicode else plain(text)
 
 
@@ -253,9 +260,10 @@ def _error(value):
 class _Text:
     """The text report, section by section."""
 
-    def __init__(self, report):
+    def __init__(self, report, spell):
         self.r = report
         self.d = report.derivation
+        self.spell = spell
 
     def lines(self):
         r = self.r
@@ -275,10 +283,10 @@ class _Text:
         if r.hints:
             out += ["", "Hints (each is a known mistake that reproduces your numbers at every point; "
                         "a hint, not a proof):"]
-            out += [w for h in r.hints for w in _wrap(h.text, "  - ", "    ")]
+            out += [w for h in r.hints for w in _wrap(spelled(h.message, self.spell), "  - ", "    ")]
         if r.notes:
             out += ["", "Notes:"]
-            out += [w for n in r.notes for w in _wrap(n, "  - ", "    ")]
+            out += [w for n in r.notes for w in _wrap(spelled(n, self.spell), "  - ", "    ")]
         return out
 
     def points_lines(self):
@@ -288,7 +296,7 @@ class _Text:
         others = len(r.points) - 1
         if others:
             lines.append(f"and at {others} random point{'s' if others > 1 else ''} (seed {r.seed}; "
-                         "--format json lists them)")
+                         f"{self.spell(JSON)} lists them)")
         lines[-1] += f", rtol {r.rtol:g}"
         return lines
 
@@ -313,7 +321,7 @@ class _Text:
             got = _number(v.got) if v.problem is None else _short(v.problem)
             rows.append((f"dL/d{name}", _verdict(v), _number(v.expected), got, _number(v.finite_difference),
                          _error(v.abs_error), _error(v.rel_error), v.point))
-        return _table(header, rows, [v.ok for v in self.r.parameters.values()])
+        return _table(header, rows, [v.ok for v in self.r.parameters.values()], self.spell)
 
     def factor_table(self):
         header = ("factor", "verdict", "expected", "got", "abs error", "rel error", "worst at", "feeds")
@@ -324,7 +332,7 @@ class _Text:
             feeds = "all partials" if len(v.feeds) == n and n > 1 else ", ".join(v.feeds)
             rows.append((name, _verdict(v), _number(v.expected), got, _error(v.abs_error), _error(v.rel_error),
                          v.point, feeds))
-        return _table(header, rows, [v.ok for v in self.r.factors.values()])
+        return _table(header, rows, [v.ok for v in self.r.factors.values()], self.spell)
 
 
 def _wrap(text, first, rest):
@@ -340,7 +348,7 @@ def _verdict(v):
     return "ok" if v.ok else "WRONG"
 
 
-def _table(header, rows, oks):
+def _table(header, rows, oks, spell):
     shown, hidden = rows, []
     if len(rows) > MAX_ROWS:
         shown = [row for row, ok in zip(rows, oks) if not ok][:MAX_ROWS]
@@ -350,5 +358,5 @@ def _table(header, rows, oks):
     if hidden:
         wrong = hidden.count(False)
         which = "all ok" if not wrong else f"{wrong} of them wrong"
-        lines.append(f"({len(hidden)} more rows, {which}; --format json lists every one)")
+        lines.append(f"({len(hidden)} more rows, {which}; {spell(JSON)} lists every one)")
     return lines

@@ -8,24 +8,10 @@ command that makes the file again.
 import textwrap
 
 from derivations.codegen.listing import MATH, CodegenError, formula
-from derivations.rules import LOSSES
+from derivations.rules import ACTIVATIONS, LOSSES, helper_calls, helper_sources
 
 #: how wide generated lines aim to be
 WIDTH = 88
-
-#: the activations written out, for the header
-DEFINITIONS = {
-    "sigmoid": "sigmoid(x) = 1/(1 + e^-x)   (the article's f)",
-    "tanh": "tanh(x) = (e^x - e^-x)/(e^x + e^-x)",
-    "relu": "relu(x) = max(0, x)",
-    "softplus": "softplus(x) = log(1 + e^x)",
-}
-
-#: what L is, for the header
-LOSS_WORDS = {
-    "mse": "the squared error of one sample",
-    "bce": "the binary cross-entropy of one sample",
-}
 
 
 def command_line(network, target):
@@ -92,12 +78,12 @@ def header(listing, target, interface):
     ]
     lines += [f"    {formula(n, listing)}" for n in g.neurons]
     lines += [f"    L = {MATH.doprint(g.definitions[g.loss])}", ""]
-    used = [name for name in DEFINITIONS if name in set(net.activations)]
+    used = [a.definition for a in ACTIVATIONS.values() if a.definition and a.name in set(net.activations)]
     if used:
-        lines += ["with"] + [f"    {DEFINITIONS[name]}" for name in used] + [""]
+        lines += ["with"] + [f"    {definition}" for definition in used] + [""]
     words = []
     several = " (summed over the outputs)" if len(listing.outputs) > 1 else ""
-    words.append(f"L is {LOSS_WORDS.get(net.loss, LOSSES[net.loss].description)}{several};")
+    words.append(f"L is {LOSSES[net.loss].description}{several};")
     words.append("the loss of several samples is the mean of L over them, and the gradient is that")
     words.append("of this mean.")
     stable = MATH.doprint(g.stable_loss)
@@ -164,36 +150,37 @@ def joined(head, names, tail, indent, width=WIDTH):
     return [f"{indent}{head.rstrip()}"] + [inner + part for part in body] + [f"{indent}{tail.lstrip()}"]
 
 
-def helper_calls(tanh):
-    """``CALLS`` for a target whose tanh is spelled ``tanh``; the other helpers are written into the file."""
-    return {
-        "sigmoid": "sigmoid",
-        "d_sigmoid": "d_sigmoid",
-        "tanh": tanh,
-        "d_tanh": "d_tanh",
-        "relu": "relu",
-        "d_relu": "d_relu",
-        "softplus": "softplus",
-        "d_softplus": "sigmoid",  # softplus' is the sigmoid
-    }
-
-
 class HelperCalls:
-    """Mixin for a SymPy code printer: each function in ``CALLS`` prints as a call.
+    """Mixin for a SymPy code printer of one ``TARGET``: each activation function prints as a call.
 
-    ``CALLS`` maps a SymPy function's class name (``sigmoid``, ``tanh``,
-    ``d_relu``) to what the generated code calls (``sigmoid``, ``math.tanh``).
-    A ``_print_<name>`` method is made for each, in SymPy's dispatch style;
-    the called names are collected in ``used``, so the emitter writes only
-    the helper functions the code needs.  Any other function is an error.
+    ``CALLS`` (made from the activation records, :func:`derivations.rules.helper_calls`)
+    maps a SymPy function's class name (``sigmoid``, ``tanh``, ``d_relu``) to
+    what the generated code calls (``sigmoid``, ``math.tanh``).  A
+    ``_print_<name>`` method is made for each, in SymPy's dispatch style; the
+    called names are collected in ``used``, so the emitter writes only the
+    helper functions the code needs (:meth:`helpers`).  Any other function is
+    an error.
     """
 
+    TARGET = None
     CALLS = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls.CALLS = helper_calls(cls.TARGET)
         for name in cls.CALLS:
             setattr(cls, f"_print_{name}", cls._print_call)
+
+    def helpers(self):
+        """The source of every helper the printed code calls (and those they call), in the records' order."""
+        sources = helper_sources(self.TARGET)
+        used, stack = set(), list(self.used)
+        while stack:
+            name = stack.pop()
+            if name in sources and name not in used:
+                used.add(name)
+                stack.extend(sources[name].needs)
+        return [sources[name].source.strip("\n") for name in sources if name in used]
 
     def __init__(self, settings=None):
         super().__init__({"order": "none", **(settings or {})})

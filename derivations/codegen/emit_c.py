@@ -15,67 +15,19 @@ import textwrap
 
 from sympy.printing.c import C99CodePrinter
 
-from derivations.codegen.base import helper_calls, WIDTH, HelperCalls, aligned, header
+from derivations.codegen.base import WIDTH, HelperCalls, aligned, header
 from derivations.codegen.listing import Listing
 
 TARGET = "c"
 
 
 class CPrinter(HelperCalls, C99CodePrinter):
-    """SymPy's C99 printer, with our activations as calls to the static helpers below."""
+    """SymPy's C99 printer, with our activations as calls to their static helpers.
 
-    CALLS = helper_calls(tanh="tanh")
+    The helpers' source comes from the activation records (:mod:`derivations.rules.activations`).
+    """
 
-
-HELPERS = {
-    "sigmoid": """
-/* The article's f(x) = 1/(1 + e^-x); below x = -700, where e^-x would overflow, e^x. */
-static double sigmoid(double x)
-{
-    if (x < -700.0)
-        return exp(x);
-    return 1.0 / (1.0 + exp(-x));
-}
-""",
-    "d_sigmoid": """
-/* f'(x) = f(x) (1 - f(x)) */
-static double d_sigmoid(double x)
-{
-    const double s = sigmoid(x);
-    return s * (1.0 - s);
-}
-""",
-    "d_tanh": """
-/* tanh'(x) = 1 - tanh(x)^2 */
-static double d_tanh(double x)
-{
-    const double t = tanh(x);
-    return 1.0 - t * t;
-}
-""",
-    "relu": """
-/* max(0, x) */
-static double relu(double x)
-{
-    return x > 0.0 ? x : 0.0;
-}
-""",
-    "d_relu": """
-/* relu'(x): 1 for x > 0, else 0 (0 at the kink, the usual choice) */
-static double d_relu(double x)
-{
-    return x > 0.0 ? 1.0 : 0.0;
-}
-""",
-    "softplus": """
-/* log(1 + e^x), written max(x, 0) + log(1 + e^-|x|) so that nothing overflows */
-static double softplus(double x)
-{
-    return (x > 0.0 ? x : 0.0) + log1p(exp(-fabs(x)));
-}
-""",
-}
-NEEDS = {"d_sigmoid": ("sigmoid",)}
+    TARGET = TARGET
 
 
 def emit(derivation):
@@ -210,13 +162,9 @@ class CFile:
         return "\n".join(parts) + "\n"
 
     def helpers(self):
-        used = set(self.printer.used)
-        for name in list(used):
-            used.update(NEEDS.get(name, ()))
         out = []
-        for name, source in HELPERS.items():
-            if name in used:
-                out += [source.strip("\n"), ""]
+        for source in self.printer.helpers():
+            out += [source, ""]
         return out
 
     def header_lines(self):

@@ -13,7 +13,8 @@ True
 
 from sympy.printing.numpy import NumPyPrinter
 
-from derivations.codegen.base import helper_calls, HelperCalls, header, joined, wrap
+from derivations.codegen.base import HelperCalls, header, joined, wrap
+from derivations.codegen.listing import Listing
 from derivations.codegen.emit_python import PythonModule, names_tuple, rule, unpacking
 
 TARGET = "numpy"
@@ -22,47 +23,13 @@ BLOCK = 16384
 
 
 class NumpyPrinter(HelperCalls, NumPyPrinter):
-    """SymPy's numpy printer, with our activations as calls to the helpers below."""
+    """SymPy's numpy printer, with our activations as calls to their helpers.
 
-    CALLS = helper_calls(tanh="np.tanh")
+    The helpers' source comes from the activation records (:mod:`derivations.rules.activations`).
+    """
 
+    TARGET = TARGET
 
-HELPERS = {
-    "sigmoid": '''
-def sigmoid(x):
-    """The article's f(x) = 1/(1 + e^-x), elementwise; below x = -700, where e^-x
-    would overflow, it is e^x, which equals f(x) to double precision."""
-    textbook = 1.0 / (1.0 + np.exp(-np.maximum(x, -700.0)))
-    return np.where(x < -700.0, np.exp(np.minimum(x, 0.0)), textbook)
-''',
-    "d_sigmoid": '''
-def d_sigmoid(x):
-    """f'(x) = f(x) * (1 - f(x))."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
-''',
-    "d_tanh": '''
-def d_tanh(x):
-    """tanh'(x) = 1 - tanh(x)^2."""
-    return 1.0 - np.tanh(x) ** 2
-''',
-    "relu": '''
-def relu(x):
-    """max(0, x), elementwise."""
-    return np.maximum(x, 0.0)
-''',
-    "d_relu": '''
-def d_relu(x):
-    """relu'(x): 1 for x > 0, else 0 (0 at the kink, the usual choice)."""
-    return np.where(x > 0.0, 1.0, 0.0)
-''',
-    "softplus": '''
-def softplus(x):
-    """log(1 + e^x), written max(x, 0) + log(1 + e^-|x|) so that nothing overflows."""
-    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
-''',
-}
-NEEDS = {"d_sigmoid": ("sigmoid",)}
 
 #: why the statements run under np.errstate(under="ignore")
 UNDERFLOW = "# a value below 1e-308 (e.g. e^-800) rounds to 0, as it should: no warning for that"
@@ -70,16 +37,11 @@ UNDERFLOW = "# a value below 1e-308 (e.g. e^-800) rounds to 0, as it should: no 
 
 def emit(derivation):
     """The numpy module for ``derivation``, as text."""
-    from derivations.codegen.listing import Listing
-
     return NumpyModule(Listing(derivation)).text()
 
 
 class NumpyModule(PythonModule):
     """Writes the numpy module: like the Python one, with arrays of samples."""
-
-    helper_sources = HELPERS
-    helper_needs = NEEDS
 
     def __init__(self, listing):
         super().__init__(listing)

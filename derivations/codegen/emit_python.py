@@ -14,55 +14,22 @@ True
 
 from sympy.printing.pycode import PythonCodePrinter
 
-from derivations.codegen.base import helper_calls, WIDTH, HelperCalls, aligned, header, joined, wrap
+from derivations.codegen.base import WIDTH, HelperCalls, aligned, header, joined, wrap
 from derivations.codegen.listing import Listing
 
 TARGET = "python"
 
 
 class PythonPrinter(HelperCalls, PythonCodePrinter):
-    """SymPy's Python printer, with our activations as calls to the helpers below."""
+    """SymPy's Python printer, with our activations as calls to their helpers.
 
-    CALLS = helper_calls(tanh="math.tanh")
+    The helpers' source comes from the activation records (:mod:`derivations.rules.activations`).
+    """
+
+    TARGET = TARGET
 
 
 #: the helper functions, in the order they are written; each stays finite for any float
-HELPERS = {
-    "sigmoid": '''
-def sigmoid(x):
-    """The article's f(x) = 1/(1 + e^-x); below x = -700, where e^-x would overflow, it is e^x."""
-    if x < -700.0:
-        return math.exp(x)
-    return 1.0 / (1.0 + math.exp(-x))
-''',
-    "d_sigmoid": '''
-def d_sigmoid(x):
-    """f'(x) = f(x) * (1 - f(x))."""
-    s = sigmoid(x)
-    return s * (1.0 - s)
-''',
-    "d_tanh": '''
-def d_tanh(x):
-    """tanh'(x) = 1 - tanh(x)^2."""
-    return 1.0 - math.tanh(x) ** 2
-''',
-    "relu": '''
-def relu(x):
-    """max(0, x)."""
-    return x if x > 0.0 else 0.0
-''',
-    "d_relu": '''
-def d_relu(x):
-    """relu'(x): 1 for x > 0, else 0 (0 at the kink, the usual choice)."""
-    return 1.0 if x > 0.0 else 0.0
-''',
-    "softplus": '''
-def softplus(x):
-    """log(1 + e^x), written max(x, 0) + log(1 + e^-|x|) so that nothing overflows."""
-    return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-''',
-}
-NEEDS = {"d_sigmoid": ("sigmoid",)}
 
 
 def emit(derivation):
@@ -72,9 +39,6 @@ def emit(derivation):
 
 class PythonModule:
     """Writes the module: header, names, helpers, one-sample functions, batch functions."""
-
-    helper_sources = HELPERS
-    helper_needs = NEEDS
 
     def __init__(self, listing):
         self.listing = listing
@@ -173,13 +137,9 @@ class PythonModule:
         return "\n".join(parts) + "\n"
 
     def helpers(self):
-        used = set(self.printer.used)
-        for name in list(used):
-            used.update(self.helper_needs.get(name, ()))
         out = []
-        for name, source in self.helper_sources.items():
-            if name in used:
-                out += ["", source.strip("\n"), ""]
+        for source in self.printer.helpers():
+            out += ["", source, ""]
         return out
 
     def docstring(self):

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from sympy import Add, Function, Mul
 from sympy.printing.str import StrPrinter
 
-from derivations.chain import factor_name
-from derivations.program import build_program
+from derivations.errors import NnderiveError
+from derivations.naming import ascii_ratio
 
 
-class CodegenError(ValueError):
+class CodegenError(NnderiveError):
     """The derivation holds something a target cannot print; the message names it."""
 
 
@@ -74,7 +74,7 @@ class Listing:
         self.derivation = derivation
         self.network = derivation.network
         self.graph = g = derivation.graph
-        program = build_program(derivation)
+        program = derivation.program
         self.params = tuple(p.name for p in program.params)
         self.inputs = tuple(s.name for s in program.inputs)
         self.targets = tuple(s.name for s in program.targets)
@@ -85,47 +85,30 @@ class Listing:
             if self.sums[n.sum].doit() != g.definitions[n.sum]:
                 raise CodegenError(f"{n.sum} = {self.sums[n.sum]} disagrees with the derivation")
 
-        ratios = self._ratios()
         self.forward = tuple(
             Line(s.target, self.sums.get(s.target, s.expr), s.kind) for s in program.forward
         )
         self.loss = Line(program.loss.target, program.loss.expr, "loss")
-        backward = []
-        for s in program.backward:
-            comment = ratios.get(s.target.name, "")
-            if s.kind == "gradient":
-                comment = s.comment
-            elif s.kind == "upstream":
-                comment = f"{comment} = {self._upstream_chain(s.target)}"
-            elif s.kind == "derivative":
-                comment = f"{comment} = {self._derivative_name(s.target)}"
-            backward.append(Line(s.target, s.expr, s.kind, comment))
-        self.backward = tuple(backward)
+        self.backward = tuple(Line(s.target, s.expr, s.kind, self._comment(s)) for s in program.backward)
 
-    def _ratios(self):
-        """``{symbol name: 'dh1/dw1'}`` for every partial the statements name."""
-        g = self.graph
-        ratios = {f.name: f"d{f.of}/d{f.wrt}" for f in self.derivation.factors.values()}
-        for n in g.neurons:
-            ratios[factor_name(n.out, n.sum)] = f"d{n.out}/d{n.sum}"
-            ratios[factor_name(g.loss, n.out)] = f"dL/d{n.out}"
-        for p in self.params:
-            ratios[f"d_L_d_{p}"] = f"dL/d{p}"
-        return ratios
+    def _comment(self, statement):
+        """What a backward line holds, for a reader: ``dh1/dw1``, with the chain or the sum behind it."""
+        if statement.kind == "gradient":
+            return statement.comment
+        comment = ascii_ratio(*statement.ratio)
+        if statement.kind == "upstream":
+            return f"{comment} = {self._upstream_chain(statement.neuron)}"
+        if statement.kind == "derivative":
+            n = statement.neuron
+            return f"{comment} = {n.activation.name}'({n.sum})"
+        return comment
 
-    def _upstream_chain(self, target):
+    def _upstream_chain(self, neuron):
         """``dL/dh4 * dh4/dh1 + dL/dh5 * dh5/dh1``: ∂L/∂h as the sum over h's consumers."""
         d, g = self.derivation, self.graph
-        neuron = next(n for n in g.neurons if factor_name(g.loss, n.out) == target.name)
         return " + ".join(
-            f"dL/d{d.handle[m]} * d{d.handle[m]}/d{neuron.out}" for m, _ in g.consumers(neuron)
+            f"{ascii_ratio(g.loss, d.handle[m])} * {ascii_ratio(d.handle[m], neuron.out)}" for m, _ in g.consumers(neuron)
         )
-
-    def _derivative_name(self, target):
-        for n in self.graph.neurons:
-            if target.name == factor_name(n.out, n.sum):
-                return f"{n.activation.name}'({n.sum})"
-        return str(target)
 
     # --- what a function needs -----------------------------------------------------
 

@@ -12,7 +12,7 @@ import sys
 from derivations.check import ARTICLE_TARGETS, KINDS, CheckError, check
 from derivations.check.compare import DEFAULT_RTOL
 from derivations.commands.common import (
-    UsageError, add_network_options, network_from_args, parse_number, printable,
+    UsageError, add_network_options, flag, network_from_args, parse_number, printable,
 )
 
 NAME = "check"
@@ -89,13 +89,13 @@ def run(args):
         report = check(target, kind=args.kind, network=network, points=args.points, seed=args.seed,
                        learn_rate=args.learn_rate, rtol=args.rtol)
     except CheckError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error) from None
     if args.format == "json":
-        text = report.to_json()
+        text = report.to_json(spell=flag)
         # JSON's own escapes (\u00fc) where the terminal cannot show a character of a file name
-        sys.stdout.write(text if _can_print(text) else report.to_json(ensure_ascii=True))
+        sys.stdout.write(text if _can_print(text) else report.to_json(ensure_ascii=True, spell=flag))
     else:
-        sys.stdout.write(printable(report.to_text(unicode=_can_print("∂·′"))))
+        sys.stdout.write(printable(report.to_text(unicode=_can_print("∂·′"), spell=flag)))
     return report.exit_status
 
 

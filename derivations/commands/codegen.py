@@ -40,6 +40,6 @@ def run(args):
     try:
         source = generate(network, args.target)
     except CodegenError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error) from None
     emit(source, args.output, args.force)
     return 0

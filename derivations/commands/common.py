@@ -8,12 +8,32 @@ import stat
 import sys
 import tempfile
 
+from derivations.errors import Argument, NnderiveError
 from derivations.network import Network, NetworkError
 from derivations.rules import ACTIVATIONS, LOSSES
 
+#: the option that sets each argument of the library, where its name is not the flag's
+FLAGS = {"layers": "--net", "network": "--net", "params": "--param"}
+
+
+def flag(argument):
+    """An :class:`~derivations.errors.Argument` as the command line spells it: ``--kind gradient``.
+
+    >>> flag(Argument("learn_rate", 0.2)), flag(Argument("layers"))
+    ('--learn-rate 0.2', '--net')
+    """
+    option = FLAGS.get(argument.name, "--" + argument.name.replace("_", "-"))
+    return option if argument.value is None else f"{option} {argument.value}"
+
 
 class UsageError(Exception):
-    """A mistake the user can fix: printed as one line, exit status 2."""
+    """A mistake the user can fix: printed as one line, exit status 2.
+
+    Made from a library error, it names options as the command line spells them (:func:`flag`).
+    """
+
+    def __init__(self, message):
+        super().__init__(message.spelled(flag) if isinstance(message, NnderiveError) else message)
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -55,7 +75,7 @@ def network_from_args(args):
     except NetworkError as error:
         stray = isinstance(activation, tuple) and "" in activation
         stray = f"; is there a stray ',' in --activation {args.activation!r}?" if stray else ""
-        raise UsageError(f"{error}{stray}") from None
+        raise UsageError(f"{error.spelled(flag)}{stray}") from None
     if len(network.layers) > MAX_LAYERS:
         raise UsageError(f"a {len(network.layers)}-layer network is deeper than nnderive derives "
                          f"(at most {MAX_LAYERS} layers)")

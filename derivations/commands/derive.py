@@ -19,9 +19,11 @@ from derivations.commands.common import (
     add_output_options,
     check_output,
     emit,
+    flag,
     network_from_args,
     parse_numbers,
 )
+from derivations.errors import Argument
 from derivations.printing import OptionError, to_latex, to_markdown, to_text
 from derivations.printing.options import DEFAULT_DIGITS, list_names
 
@@ -39,8 +41,6 @@ EPILOG = (
 )
 
 PRINTERS = {"text": to_text, "latex": to_latex, "markdown": to_markdown}
-#: the command-line spelling of each printing option, for error messages
-OPTION_FLAGS = {"params": "--param"}
 #: "-2,-1,1" is a value here, not an option (argparse only knows "-2" and "-.5" as numbers)
 _NEGATIVE_VALUES = re.compile(r"^-\.?\d[\d.,eE+\- ]*$")
 _NAME = re.compile(r"[A-Za-z]+")
@@ -79,9 +79,9 @@ def run(args):
     if args.document and form != "latex":
         raise UsageError(f"--document writes LaTeX; leave out --format {form} or use --format latex")
     worked = args.at is not None or args.document
-    for flag, value in (("--weights", args.weights), ("--biases", args.biases), ("--digits", args.digits)):
+    for option, value in (("--weights", args.weights), ("--biases", args.biases), ("--digits", args.digits)):
         if value is not None and not worked:
-            raise UsageError(f"{flag} sets the worked example: give --at too (e.g. --at alice)")
+            raise UsageError(f"{option} sets the worked example: give --at too (e.g. --at alice)")
     options = {"params": args.param, "document": args.document}
     if args.at is not None:
         options["at"] = _point(args.at, d)
@@ -94,8 +94,7 @@ def run(args):
     try:
         output = PRINTERS[form](d, **options)
     except OptionError as error:
-        flag = OPTION_FLAGS.get(error.option, "--" + error.option)
-        raise UsageError(f"{flag}: {error.message}") from None
+        raise UsageError(f"{flag(Argument(error.option))}: {error.spelled(flag)}") from None
     emit_unicode(output, args.output, args.force)
     return 0
 

@@ -66,7 +66,7 @@ def run(args):
     try:
         picture = render(source, args.format)
     except GraphvizError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error) from None
     if to_stdout:
         sys.stdout.flush()
         sys.stdout.buffer.write(picture)

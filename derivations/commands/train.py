@@ -22,7 +22,7 @@ from derivations.commands.common import (
     printable,
     write_file,
 )
-from derivations.training import BACKENDS, CSV_FORMAT, TrainingError, is_article, read_samples, train
+from derivations.training import BACKENDS, CSV_FORMAT, TrainingError, read_samples, train
 
 NAME = "train"
 HELP = "train the article's network with a chosen backend"
@@ -87,7 +87,7 @@ def add_arguments(parser):
 
 def run(args):
     network = network_from_args(args)
-    if args.backend == "handwritten" and not is_article(network):
+    if args.backend == "handwritten" and not network.is_article:
         raise UsageError(
             f"--backend handwritten is the article's 2-2-1 sigmoid network with mse only; "
             f"for a {network.describe()} use --backend python, numpy or c"
@@ -114,7 +114,7 @@ def run(args):
         result = train(network, X, y, backend=args.backend, epochs=args.epochs, learn_rate=args.learn_rate,
                        seed=seed, every=args.every, report=report if args.every else None)
     except TrainingError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(error) from None
     print(f"Loss after {args.epochs} epochs: {result.history[-1]:.6g}")
 
     if names is None:
@@ -138,7 +138,7 @@ def _samples(args, network):
         try:
             X, y = read_samples(args.data, network)
         except TrainingError as error:
-            raise UsageError(str(error)) from None
+            raise UsageError(error) from None
         return X, y, "data"
     if network.n_inputs != 2 or network.n_outputs != 1:
         from derivations.chain import derive

@@ -24,6 +24,7 @@ show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
 
 from sympy import Derivative
 
+from derivations.chain import Derivation, Factor, Partial
 from derivations.printing.document import document
 from derivations.printing.forms import Forms
 from derivations.printing.layout import Layout
@@ -58,30 +59,28 @@ OPTIONS = ("params", "at", "weights", "biases", "digits", "document")
 
 
 def _render(obj, form, options):
-    derivation, build = _subject(obj)
+    if not isinstance(obj, (Derivation, Partial, Factor)):
+        raise TypeError(f"cannot print a {type(obj).__name__}: give a Derivation, Partial or Factor")
+    whole = isinstance(obj, Derivation)
+    derivation = obj if whole else obj.derivation
     unknown = [name for name in options if name not in OPTIONS]
     if unknown:
         raise TypeError(f"to_{form}() got an unexpected option {unknown[0]!r} (options: {', '.join(OPTIONS)})")
     if options.get("document") and form != "latex":
-        raise OptionError("document", "a document is LaTeX: use to_latex (or --format latex)")
-    if options.get("document") and build is not Layout.for_derivation:
+        raise OptionError("document", "a document is LaTeX: use to_latex")
+    if options.get("document") and not whole:
         raise OptionError("document", "a document is made from a whole Derivation")
     checked = resolve(derivation, **options)
     layout = Layout(derivation, checked)
-    blocks = build(layout) if build is Layout.for_derivation else build(layout, obj)
+    if whole:
+        blocks = layout.for_derivation()
+    elif isinstance(obj, Partial):
+        blocks = layout.for_partial(obj)
+    else:
+        blocks = layout.for_factor(obj)
     if checked.document:
         return document(blocks, layout.notation, checked.digits)
     return RENDERERS[form](layout.notation, checked.digits).render(blocks)
-
-
-def _subject(obj):
-    from derivations.chain import Derivation, Factor, Partial
-
-    builders = {Derivation: Layout.for_derivation, Partial: Layout.for_partial, Factor: Layout.for_factor}
-    for kind, build in builders.items():
-        if isinstance(obj, kind):
-            return (obj if kind is Derivation else obj.derivation), build
-    raise TypeError(f"cannot print a {type(obj).__name__}: give a Derivation, Partial or Factor")
 
 
 # --- one-line helpers, for other commands' messages ----------------------------------

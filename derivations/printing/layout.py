@@ -11,6 +11,7 @@ when a point is given.
 
 from sympy import Add, Derivative, Mul, Pow
 
+from derivations.naming import separator
 from derivations.printing.blocks import Display, Formula, Heading, Math, Paragraph, row
 from derivations.printing.forms import Forms, activate, product, total, weighted_sum
 from derivations.printing.notation import Notation, latex_name, text_name
@@ -81,7 +82,7 @@ class Layout:
         rows.append(row(self.loss, g.definitions[self.loss], note=("(the loss on one sample)",)))
         blocks = [Heading(2, ("The network",))]
         intro = ("Each neuron adds up its weighted inputs and its bias, then applies its activation.",)
-        if d.network == _article():
+        if d.network.is_article:
             intro += (
                 " As in the article, ", Math(d.inputs[0]), " is the weight minus 135 lb, ", Math(d.inputs[1]),
                 " the height minus 66 in, and ", Math(d.targets[0]), " is 1 for female, 0 for male.",
@@ -207,16 +208,11 @@ class Layout:
 
 
 def _listing(items):
-    """a, b and c, as prose parts."""
+    """a, b and c, as prose parts (the items may be maths, not text)."""
     parts = []
     for i, item in enumerate(items):
-        if i:
-            parts.append(" and " if i == len(items) - 1 else ", ")
         parts.append(item)
+        if i < len(items) - 1:
+            parts.append(separator(i, len(items)))
     return parts
 
-
-def _article():
-    from derivations.network import article_network
-
-    return article_network()

@@ -16,44 +16,11 @@ Names follow the article: ``w1`` is w₁ in text and ``w_1`` in LaTeX,
 0.524
 """
 
-import re
-from dataclasses import dataclass
+from derivations.naming import latex_name, superscript, text_name
+from derivations.rules import ACTIVATIONS, Spelling
 
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-#: symbol names -> LaTeX, tried in order; the first pattern that matches the whole name wins
-_LATEX_NAMES = (
-    (re.compile(r"y_(pred|true)"), lambda m: f"y_{{{m[1]}}}"),
-    (re.compile(r"y_true(\d+)"), lambda m: f"y_{{true,{m[1]}}}"),
-    (re.compile(r"sum_([a-z])(\d+)"), lambda m: rf"\mathrm{{sum}}_{{{m[1]}_{{{m[2]}}}}}"
-        if len(m[2]) > 1 else rf"\mathrm{{sum}}_{{{m[1]}_{m[2]}}}"),
-    (re.compile(r"([a-zA-Z])(\d)"), lambda m: f"{m[1]}_{m[2]}"),
-    (re.compile(r"([a-zA-Z])(\d+)"), lambda m: f"{m[1]}_{{{m[2]}}}"),
-    (re.compile(r"[a-zA-Z]"), lambda m: m[0]),
-)
-
-
-def text_name(name):
-    """A symbol's name for the terminal: trailing digits become subscripts (w1 -> w₁)."""
-    match = re.fullmatch(r"(.*?)(\d+)", name)
-    if match is None:
-        return name
-    return match[1] + match[2].translate(_SUBSCRIPT)
-
-
-def latex_name(name):
-    """A symbol's name in LaTeX maths: w_1, w_{16}, y_{pred}, y_{true,2}, \\mathrm{sum}_{h_1}."""
-    for pattern, spell in _LATEX_NAMES:
-        match = pattern.fullmatch(name)
-        if match:
-            return spell(match)
-    return r"\mathrm{" + name.replace("_", r"\_") + "}"
-
-
-def superscript(n):
-    """An integer exponent in Unicode superscript digits: 2 -> ²."""
-    return str(n).translate(_SUPERSCRIPT)
+__all__ = ["latex_name", "superscript", "text_name", "format_number", "rounded", "latex_number",
+           "ARTICLE_SIGMOID", "Notation"]
 
 
 def format_number(value, digits):
@@ -89,57 +56,10 @@ def latex_number(text):
     return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
 
 
-@dataclass(frozen=True)
-class FunctionNotation:
-    """How one activation is written: its name in text and LaTeX, and its rule stated once."""
-
-    text: str
-    latex: str
-    called: str  # what the prose calls it
-    #: the definition and the derivative rule; ``{f}`` stands for the function's name
-    text_rules: tuple
-    latex_rules: tuple
-
-
-ACTIVATION_NOTATION = {
-    "sigmoid": FunctionNotation(
-        "σ", r"\sigma", "the sigmoid",
-        ("{f}(x) = 1/(1 + e^-x)", "{f}'(x) = {f}(x)(1 - {f}(x))"),
-        (r"{f}(x) = \frac{{1}}{{1 + e^{{-x}}}}", r"{f}'(x) = {f}(x)\,(1 - {f}(x))"),
-    ),
-    "tanh": FunctionNotation(
-        "tanh", r"\tanh", "the hyperbolic tangent",
-        ("{f}(x) = (e^x - e^-x)/(e^x + e^-x)", "{f}'(x) = 1 - {f}²(x)"),
-        (r"{f}(x) = \frac{{e^{{x}} - e^{{-x}}}}{{e^{{x}} + e^{{-x}}}}", r"{f}'(x) = 1 - {f}^2(x)"),
-    ),
-    "relu": FunctionNotation(
-        "ReLU", r"\operatorname{ReLU}", "the rectifier",
-        ("{f}(x) = max(0, x)", "{f}'(x) = 1 if x > 0, else 0"),
-        (r"{f}(x) = \max(0, x)", r"{f}'(x) = 1 \text{{ if }} x > 0 \text{{, else }} 0"),
-    ),
-    "softplus": FunctionNotation(
-        "softplus", r"\operatorname{softplus}", "the softplus",
-        ("{f}(x) = log(1 + e^x)", "{f}'(x) = 1/(1 + e^-x)"),
-        (r"{f}(x) = \log(1 + e^{{x}})", r"{f}'(x) = \frac{{1}}{{1 + e^{{-x}}}}"),
-    ),
-}
-
 #: the article's own name for the sigmoid, used when every layer is a sigmoid
-ARTICLE_SIGMOID = FunctionNotation(
-    "f", "f", "the sigmoid", ACTIVATION_NOTATION["sigmoid"].text_rules, ACTIVATION_NOTATION["sigmoid"].latex_rules
+ARTICLE_SIGMOID = Spelling(
+    "f", "f", "the sigmoid", ACTIVATIONS["sigmoid"].spelling.text_rules, ACTIVATIONS["sigmoid"].spelling.latex_rules
 )
-
-#: our SymPy function classes (and SymPy's tanh) -> (activation, is it the derivative)
-FUNCTIONS = {
-    "sigmoid": ("sigmoid", False),
-    "d_sigmoid": ("sigmoid", True),
-    "tanh": ("tanh", False),
-    "d_tanh": ("tanh", True),
-    "relu": ("relu", False),
-    "d_relu": ("relu", True),
-    "softplus": ("softplus", False),
-    "d_softplus": ("softplus", True),
-}
 
 
 class Notation:
@@ -157,19 +77,20 @@ class Notation:
 
     def __init__(self, network):
         self.network = network
-        self.article = set(network.activations) == {"sigmoid"}
+        # the article calls its sigmoid f; f stays unambiguous while no other activation is used
+        self.article = network.one_activation == "sigmoid"
 
     def function(self, activation):
-        """The :class:`FunctionNotation` of an activation name ("sigmoid", "tanh", ...)."""
+        """The :class:`~derivations.rules.Spelling` of an activation name ("sigmoid", "tanh", ...)."""
         if activation == "sigmoid" and self.article:
             return ARTICLE_SIGMOID
-        return ACTIVATION_NOTATION[activation]
+        return ACTIVATIONS[activation].spelling
 
     @property
     def used(self):
         """The activations the network uses, in order of first use, without the identity."""
         seen = []
         for name in self.network.activations:
-            if name != "identity" and name not in seen:
+            if ACTIVATIONS[name].spelling is not None and name not in seen:
                 seen.append(name)
         return seen

@@ -29,17 +29,21 @@ import math
 import numbers
 from dataclasses import dataclass
 
+from derivations.errors import NnderiveError
+
 DEFAULT_DIGITS = 3
 MAX_DIGITS = 17
 
 
-class OptionError(ValueError):
+class OptionError(NnderiveError):
     """A printing option that cannot be used; ``option`` names it, the message says why."""
 
-    def __init__(self, option, message):
+    def __init__(self, option, *parts):
+        super().__init__(*parts, argument=option)
         self.option = option
-        self.message = message
-        super().__init__(f"{option}: {message}")
+
+    def __str__(self):
+        return f"{self.option}: {self.message}"
 
 
 @dataclass(frozen=True)

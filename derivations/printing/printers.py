@@ -29,15 +29,9 @@ from sympy import Add, AtomicExpr, Derivative, Function, Mul, Number, Pow, Symbo
 from sympy.printing.latex import LatexPrinter as SympyLatexPrinter
 from sympy.printing.str import StrPrinter
 
-from derivations.printing.notation import (
-    ACTIVATION_NOTATION,
-    FUNCTIONS,
-    format_number,
-    latex_name,
-    latex_number,
-    superscript,
-    text_name,
-)
+from derivations.naming import latex_name, superscript, text_name
+from derivations.printing.notation import format_number, latex_number
+from derivations.rules import FUNCTIONS, is_derivative
 
 _OUR_SETTINGS = {"notation": None, "values": None, "digits": 3, "fractions": "display"}
 
@@ -87,16 +81,18 @@ class ArticleMath:
 
     # --- functions ------------------------------------------------------------------
 
-    def _activation(self, expr):
-        activation, derivative = FUNCTIONS[type(expr).__name__]
-        notation = self._settings["notation"]
-        spelled = notation.function(activation) if notation is not None else ACTIVATION_NOTATION[activation]
-        return self._apply(self._function_name(spelled, derivative), self._print(expr.args[0]))
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # SymPy dispatches on _print_<class name>: one method for every function any activation brings
+        for name in FUNCTIONS:
+            setattr(cls, f"_print_{name}", cls._activation)
 
-    _print_sigmoid = _print_d_sigmoid = _activation
-    _print_tanh = _print_d_tanh = _activation
-    _print_relu = _print_d_relu = _activation
-    _print_softplus = _print_d_softplus = _activation
+    def _activation(self, expr):
+        name = type(expr).__name__
+        activation = FUNCTIONS[name]
+        notation = self._settings["notation"]
+        spelled = notation.function(activation.name) if notation is not None else activation.spelling
+        return self._apply(self._function_name(spelled, is_derivative(name)), self._print(expr.args[0]))
 
     def _print_log(self, expr):
         return self._apply(self.LOG, self._print(expr.args[0]))

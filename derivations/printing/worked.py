@@ -23,6 +23,7 @@ import math
 import numpy as np
 from sympy import Derivative, Eq, Float, Symbol
 
+from derivations.naming import separator
 from derivations.printing.blocks import Display, Heading, Math, Paragraph, row
 from derivations.printing.forms import Forms, activate, weighted_sum
 from derivations.printing.notation import format_number, rounded
@@ -36,7 +37,7 @@ class Calculator:
     Functions are the stable numpy ones of :mod:`derivations.rules`.
     """
 
-    FUNCTIONS = {**NUMPY_FUNCTIONS, "tanh": np.tanh, "log": np.log}
+    FUNCTIONS = {**NUMPY_FUNCTIONS, "log": np.log}
 
     def __init__(self, values):
         self.values = values
@@ -191,7 +192,7 @@ class WorkedExample:
         parts = [f"{pt.name}: " if pt.name else "At "]
         pairs = list(zip(d.inputs + d.targets, pt.x + pt.y))
         for i, (s, v) in enumerate(pairs):
-            parts += [Math(Eq(s, Float(v), evaluate=False), exact=True), _joint(i, len(pairs))]
+            parts += [Math(Eq(s, Float(v), evaluate=False), exact=True), separator(i, len(pairs))]
         if pt.about:
             parts[-1] = f" ({pt.about})."
         return tuple(parts)
@@ -207,7 +208,7 @@ class WorkedExample:
                     Math(Float(biases.pop()), exact=True), ".")
         parts = ["The parameters: "]
         for i, p in enumerate(g.params):
-            parts += [Math(Eq(p, Float(self.values[p.name]), evaluate=False), exact=True), _joint(i, len(g.params))]
+            parts += [Math(Eq(p, Float(self.values[p.name]), evaluate=False), exact=True), separator(i, len(g.params))]
         return tuple(parts)
 
     def _precision(self):
@@ -237,6 +238,3 @@ def output_note(neuron):
         return ()
     return ("(the output ", Math(Symbol(neuron.name)), ")")
 
-
-def _joint(i, n):
-    return "." if i == n - 1 else " and " if i == n - 2 else ", "
