@@ -181,6 +181,7 @@ def test_the_top_level_export():
     Network((2, 3, 3, 1), activation="tanh", output_activation="sigmoid", loss="bce"),
     Network((3, 4, 2), activation=("relu", "softplus")),
     Network((2, 1, 1, 1), activation="tanh", output_activation="identity"),
+    Network((2, 3, 1), activation="leaky_relu", output_activation="sigmoid"),
 ])
 def test_the_chain_model_reproduces_evaluate(network):
     d = derive(network)

@@ -24,6 +24,7 @@ OTHERS = [
     Network((2, 2, 1), "softplus"),
     Network((2, 3, 2, 1), ("relu", "tanh", "sigmoid"), loss="bce"),
     Network((1, 1), "sigmoid", loss="bce"),
+    Network((2, 3, 2), "leaky_relu", "identity"),
 ]
 RTOL = 1e-12
 
@@ -56,6 +57,7 @@ ACTIVATIONS = {
     "sigmoid": lambda s: 0.5 * (1.0 + np.tanh(0.5 * s)),
     "tanh": np.tanh,
     "relu": lambda s: np.maximum(s, 0.0),
+    "leaky_relu": lambda s: np.maximum(s, 0.01 * s),
     "softplus": lambda s: np.logaddexp(0.0, s),
     "identity": lambda s: s,
 }

@@ -19,7 +19,7 @@ from derivations import Network, derive
 from derivations.chain import MAX_PATHS, Derivation
 from derivations.program import build_program
 
-NAMES = ("sigmoid", "tanh", "relu", "softplus", "identity")
+NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "softplus", "identity")
 
 
 # --- the independent reference -----------------------------------------------------------------
@@ -33,6 +33,7 @@ REFERENCE = {
     "sigmoid": _sigmoid,
     "tanh": np.tanh,
     "relu": lambda s: np.maximum(s, 0.0),
+    "leaky_relu": lambda s: np.maximum(s, 0.01 * s),
     "softplus": lambda s: np.logaddexp(0.0, s),
     "identity": lambda s: s,
 }
@@ -151,6 +152,7 @@ def test_random_network_gradient_and_loss_match_an_independent_forward_pass(netw
         Network((4, 1)),  # no hidden layer
         Network((2, 3, 2), activation="relu", output_activation="sigmoid", loss="bce"),  # bce summed over outputs
         Network((2, 5, 4, 3, 1), activation=("tanh", "relu", "softplus", "sigmoid"), loss="bce"),
+        Network((2, 3, 2, 1), activation=("leaky_relu", "tanh", "sigmoid"), loss="bce"),
     ],
     ids=lambda n: n.describe(),
 )

@@ -18,32 +18,24 @@ A bad option raises :class:`OptionError`, whose message names the option.
 >>> resolve(derive(), params=["w7"])
 Traceback (most recent call last):
 ...
-derivations.printing.options.OptionError: params: unknown parameter 'w7' (this network has w1, w2, w3, w4, w5, w6, b1, b2, b3)
+derivations.printing.problems.OptionError: params: unknown parameter 'w7' (this network has w1, w2, w3, w4, w5, w6, b1, b2, b3)
 >>> resolve(derive(), digits=0)
 Traceback (most recent call last):
 ...
-derivations.printing.options.OptionError: digits: give a whole number of significant digits from 1 to 17, not 0
+derivations.printing.problems.OptionError: digits: give a whole number of significant digits from 1 to 17, not 0
 """
 
-import math
 import numbers
 from dataclasses import dataclass
 
-from derivations.errors import NnderiveError
+from derivations.printing.points import DEFAULT_POINT, parameter_values, point
+from derivations.printing.problems import OptionError, check_numbers, list_names
+
+__all__ = ["DEFAULT_DIGITS", "MAX_DIGITS", "OptionError", "Options", "check_numbers", "check_params", "list_names",
+           "resolve"]
 
 DEFAULT_DIGITS = 3
 MAX_DIGITS = 17
-
-
-class OptionError(NnderiveError):
-    """A printing option that cannot be used; ``option`` names it, the message says why."""
-
-    def __init__(self, option, *parts):
-        super().__init__(*parts, argument=option)
-        self.option = option
-
-    def __str__(self):
-        return f"{self.option}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -59,8 +51,6 @@ class Options:
 
 def resolve(derivation, *, params=None, at=None, weights=None, biases=None, digits=DEFAULT_DIGITS, document=False):
     """Check every option against ``derivation``'s network; return :class:`Options`."""
-    from derivations.printing.points import DEFAULT_POINT, parameter_values, point
-
     names = check_params(derivation, params)
     if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= MAX_DIGITS:
         raise OptionError("digits", f"give a whole number of significant digits from 1 to {MAX_DIGITS}, not {digits!r}")
@@ -88,35 +78,3 @@ def check_params(derivation, params):
     if not chosen:
         raise OptionError("params", "no parameter given")
     return tuple(chosen)
-
-
-def list_names(names):
-    """w1, w2, b1 — or w1 to w18, b1 to b7 when there are many.
-
-    >>> list_names(["w1", "w2", "w3", "b1"])
-    'w1, w2, w3, b1'
-    >>> list_names([f"w{i}" for i in range(1, 19)] + [f"b{i}" for i in range(1, 8)])
-    'w1 to w18, b1 to b7'
-    """
-    if len(names) <= 12:
-        return ", ".join(names)
-    groups = {}
-    for name in names:
-        groups.setdefault(name.rstrip("0123456789"), []).append(name)
-    return ", ".join(f"{g[0]} to {g[-1]}" if len(g) > 1 else g[0] for g in groups.values())
-
-
-def check_numbers(values, count, option, names):
-    """``count`` finite real numbers as floats; anything else is an :class:`OptionError`."""
-    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
-        raise OptionError(option, f"give {count} numbers ({list_names(names)}), not {values!r}")
-    if len(values) != count:
-        raise OptionError(option, f"expected {count} numbers ({list_names(names)}), got {len(values)}")
-    checked = []
-    for name, value in zip(names, values):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise OptionError(option, f"{name} must be a number, not {value!r}")
-        if not math.isfinite(value):
-            raise OptionError(option, f"{name} must be a finite number, not {value!r}")
-        checked.append(float(value))
-    return checked

@@ -9,7 +9,7 @@ the other one (the numbers ``-7, -3, 0``).
 from dataclasses import dataclass
 
 import nncore
-from derivations.printing.options import OptionError, check_numbers
+from derivations.printing.problems import OptionError, check_numbers
 
 #: ``at`` for --document without --at: Alice where she fits, else every input and target 1
 DEFAULT_POINT = object()
@@ -43,7 +43,7 @@ def point(at, derivation):
     >>> point("zoe", derive())
     Traceback (most recent call last):
     ...
-    derivations.printing.options.OptionError: at: no person named 'zoe' (the article's are alice, bob, charlie, diana, emily, frank); or give the numbers x1, x2, y_true
+    derivations.printing.problems.OptionError: at: no person named 'zoe' (the article's are alice, bob, charlie, diana, emily, frank); or give the numbers x1, x2, y_true
     """
     d = derivation
     n_in, n_out = len(d.inputs), len(d.targets)
