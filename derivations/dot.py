@@ -18,6 +18,8 @@ labelled with its weight and its local derivatives, taken from the same
 >>> source = to_dot(derive())
 >>> print(source.splitlines()[0])
 digraph nnderive {
+>>> def edge_line(source, a, b):       # the line drawing the edge a -> b
+...     return next(line.strip() for line in source.splitlines() if line.strip().startswith(f'"{a}" -> "{b}" '))
 >>> print(edge_line(source, "x1", "h1"))
 "x1" -> "h1" [label="w1\\n∂h1/∂w1 = x1·f'(sum_h1)"];
 >>> print(edge_line(source, "h1", "o1"))
@@ -308,18 +310,13 @@ def to_dot(derivation, labels="factors", highlight=None):
 
     >>> from derivations import Network, derive
     >>> source = to_dot(derive(Network((2, 3, 1), activation="tanh", output_activation="sigmoid", loss="bce")))
-    >>> print(edge_line(source, "h1", "o1"))
+    >>> lines = [line.strip() for line in source.splitlines()]
+    >>> print(next(line for line in lines if line.startswith('"h1" -> "o1"')))
     "h1" -> "o1" [label="w7\\n∂sum_o1/∂w7 = h1\\n∂sum_o1/∂h1 = w7"];
-    >>> print(edge_line(source, "o1", "L"))
+    >>> print(next(line for line in lines if line.startswith('"o1" -> "L"')))
     "o1" -> "L" [label="∂L/∂sum_o1 = y_pred - y_true"];
     """
     return DotGraph(derivation, labels, highlight).source()
-
-
-def edge_line(source, a, b):
-    """The line of ``source`` drawing the edge from node ``a`` to node ``b`` (for reading and tests)."""
-    head = f"{quote(a)} -> {quote(b)}"
-    return next(line.strip() for line in source.splitlines() if line.strip().startswith(head + " "))
 
 
 def render(source, fmt="svg", dot=None):

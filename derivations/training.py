@@ -33,7 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 
 import nncore
+from derivations import cbuild
 from derivations.chain import derive
+from derivations.codegen import load
 from derivations.errors import NnderiveError
 from derivations.network import article_network, require_network
 from derivations.numeric import as_finite_array
@@ -100,12 +102,8 @@ def get_backend(name, network=None):
     if name == "handwritten":
         return Handwritten(network)
     if name in ("python", "numpy"):
-        from derivations.codegen import load
-
         return load(network, name)
     if name == "c":
-        from derivations import cbuild
-
         try:
             return cbuild.load(network)
         except (cbuild.CompilerNotFound, cbuild.CompileError) as error:

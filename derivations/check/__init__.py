@@ -26,6 +26,7 @@ class with ``w1``..``b3`` and ``train(data, all_y_trues)``.
 Every partial has the wrong sign: ∂L/∂y_pred = -2(y_true - y_pred) seems flipped, and that flips them all.
 """
 
+import difflib
 import math
 import numbers
 import re
@@ -167,8 +168,6 @@ def _notes(loaded, form, observations, report):
 
 
 def _with_suggestions(extra, known):
-    import difflib
-
     shown = []
     for key in extra[:10]:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)

@@ -23,6 +23,7 @@ derivations.check.loading.CheckError: 'print(1)' is not a Python name (give PATH
 import contextlib
 import difflib
 import importlib.util
+import inspect
 import io
 import itertools
 import os
@@ -257,8 +258,6 @@ def _location(frame):
 
 def definition_location(obj):
     """Where ``obj`` (a function or class) is defined, or None."""
-    import inspect
-
     try:
         target = inspect.unwrap(obj)
         filename = inspect.getsourcefile(target)
@@ -271,8 +270,6 @@ def definition_location(obj):
 
 def source_file(obj):
     """The file ``obj`` was defined in, if Python knows it."""
-    import inspect
-
     for candidate in (obj, type(obj)):
         try:
             return inspect.getsourcefile(inspect.unwrap(candidate))

@@ -21,10 +21,6 @@ def factor_label(derivation, name):
     return report_ratio(factor.of, factor.wrt)
 
 
-def labels(derivation, names):
-    return [factor_label(derivation, n) for n in names]
-
-
 def are(items):
     """``is`` or ``are``, to agree with a list."""
     return "is" if len(items) == 1 else "are"
