@@ -27,7 +27,7 @@ from nncore import (
 
 ARTICLE_NETWORK = Path(__file__).parent / "check_inputs" / "article_network.py"
 
-# ARTICLE.md: the worked example at full precision
+# docs/article.md: the worked example at full precision
 ARTICLE_PARTIALS = {
     "w1": 0.02146953526581111,
     "w2": 0.010734767632905555,
@@ -64,6 +64,12 @@ def central_difference(params, x, y_true, name, h=1e-6):
 
 
 # --- the article's small examples -------------------------------------------------
+
+
+def test_the_cited_numbers_are_in_docs_article_md():
+    article = (Path(__file__).parent.parent / "docs" / "article.md").read_text()
+    for value in (*ARTICLE_PARTIALS.values(), 0.9990889488055994, 0.7216325609518421):
+        assert repr(abs(value)) in article, value
 
 
 def test_neuron_example():
