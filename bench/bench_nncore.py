@@ -27,40 +27,16 @@ Run::
 """
 
 import argparse
-import contextlib
-import importlib.util
-import io
 import platform
 import sys
-from pathlib import Path
 
 import numpy as np
 
 import nncore
 
-from benchlib import best_time, print_table, verdict
+from benchlib import article_module, article_training, best_time, print_table, verdict
 
-ARTICLE_FILE = Path(__file__).resolve().parent.parent / "tests" / "check_inputs" / "article_network.py"
 TARGET = 1.0
-
-
-def article_module():
-    """The article's script as a module; loading it trains once and prints, as the script does."""
-    spec = importlib.util.spec_from_file_location("article_network", ARTICLE_FILE)
-    module = importlib.util.module_from_spec(spec)
-    with contextlib.redirect_stdout(io.StringIO()):
-        spec.loader.exec_module(module)
-    return module
-
-
-def article_training(article, start):
-    """The article's class, set to ``start``, trained by its own train() (1000 epochs, rate 0.1)."""
-    network = article.OurNeuralNetwork()
-    for name, value in zip(nncore.PARAM_NAMES, start):
-        setattr(network, name, value)
-    with contextlib.redirect_stdout(io.StringIO()):
-        network.train(article.data, article.all_y_trues)
-    return [float(getattr(network, name)) for name in nncore.PARAM_NAMES]
 
 
 def nncore_training(start):
@@ -88,7 +64,7 @@ def main(argv=None):
     print(f"nncore vs the article's class: seed {args.seed}, best of {args.repeats}; "
           f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}")
     contests = [
-        ("OurNeuralNetwork.train, 1000 epochs", lambda: article_training(article, start),
+        ("OurNeuralNetwork.train, 1000 epochs", lambda: article_training(article, nncore.PARAM_NAMES, start),
          lambda: nncore_training(start), 1e-12),
         ("sigmoid, 100,000 floats", calls(article.sigmoid, xs), calls(nncore.sigmoid, xs), 1e-15),
         ("deriv_sigmoid, 100,000 floats", calls(article.deriv_sigmoid, xs), calls(nncore.deriv_sigmoid, xs), 1e-15),
