@@ -10,6 +10,7 @@ Wiring (x1 = weight, x2 = height)::
 import numpy as np
 
 from nncore.activations import deriv_sigmoid, sigmoid
+from nncore.train import train as sgd
 
 PARAM_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 
@@ -126,6 +127,4 @@ class OurNeuralNetwork:
 
         See :func:`nncore.train.train`.
         """
-        from nncore.train import train
-
-        return train(self, data, all_y_trues, epochs=epochs, learn_rate=learn_rate, verbose=verbose)
+        return sgd(self, data, all_y_trues, epochs=epochs, learn_rate=learn_rate, verbose=verbose)

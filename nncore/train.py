@@ -1,13 +1,14 @@
 """The article's training loop: stochastic gradient descent, one sample at a time."""
 
 from nncore.losses import mse_loss
-from nncore.network import PARAM_NAMES
 
 
 def train(network, data, all_y_trues, epochs=1000, learn_rate=0.1, verbose=False):
     """Train ``network`` in place with the article's SGD; return the loss history.
 
-    For every epoch and every sample in order, all nine parameters move by
+    ``network`` is an :class:`~nncore.network.OurNeuralNetwork` (or anything
+    with its ``params``, ``backprop`` and ``predict``).  For every epoch and
+    every sample in order, all nine parameters move by
     ``-learn_rate * dL/dparam``, every partial taken from the same forward pass
     (:meth:`OurNeuralNetwork.backprop`).  After each epoch the MSE over
     ``data`` is appended to the history; with ``verbose`` it is also printed
@@ -22,13 +23,19 @@ def train(network, data, all_y_trues, epochs=1000, learn_rate=0.1, verbose=False
     >>> len(history), history[-1] < history[0]
     (20, True)
     """
+    # the names come from the network, so this module needs nothing from nncore.network (no import cycle)
+    names = tuple(network.params)
+    # Plain floats, once: the same IEEE doubles as numpy's, but arithmetic on a
+    # float is several times quicker than on a numpy scalar.
+    xs = [tuple(float(value) for value in x) for x in data]
+    y_trues = [float(y_true) for y_true in all_y_trues]
     history = []
     for epoch in range(epochs):
-        for x, y_true in zip(data, all_y_trues):
+        for x, y_true in zip(xs, y_trues):
             partials = network.backprop(x, y_true)
-            for name in PARAM_NAMES:
+            for name in names:
                 setattr(network, name, getattr(network, name) - learn_rate * partials[name])
-        loss = mse_loss(all_y_trues, network.predict(data))
+        loss = mse_loss(y_trues, network.predict(xs))
         history.append(loss)
         if verbose and epoch % 10 == 0:
             print(f"Epoch {epoch} loss: {loss:.3f}")

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -22,6 +23,20 @@ ALICE_Y = 1.0
 def rng():
     """A fresh, seeded generator: every test run draws the same numbers."""
     return np.random.default_rng(20190303)
+
+
+#: PYTHONWARNINGS for a child Python: every warning an error, as pytest's filterwarnings has it,
+#: except deprecations, which -W cannot tell ours from a library's (mpmath 1.4 warns about its own
+#: names when SymPy 1.12 imports it); in this process the suite still fails on ours.
+CHILD_WARNINGS = "error,ignore::DeprecationWarning,ignore::PendingDeprecationWarning"
+
+
+def installed_nnderive():
+    """The ``nnderive`` console script pip installed next to this interpreter (whatever PATH says)."""
+    script = Path(sys.executable).parent / ("nnderive.exe" if os.name == "nt" else "nnderive")
+    if not script.exists():
+        pytest.fail(f"no nnderive script beside {sys.executable}: install the package (pip install -e '.[test]')")
+    return str(script)
 
 
 def run_cli(capsys, *argv):

@@ -1,6 +1,6 @@
 """derivations.check: correct backprops pass, in every form, against independent references.
 
-References: the article's numbers (ARTICLE.md), nncore's hand-written
+References: the article's numbers (docs/article.md), nncore's hand-written
 backprop, the article's own class pasted from the page, a hand-written
 numpy backprop for layered networks (tests/check_inputs/layered_backprop.py),
 and central finite differences.
@@ -28,7 +28,7 @@ INPUTS = Path(__file__).parent / "check_inputs"
 ARTICLE_FILE = INPUTS / "article_network.py"
 LAYERED = INPUTS / "layered_backprop.py"
 
-#: ARTICLE.md: the nine partials at Alice, all weights 1, all biases 0
+#: docs/article.md: the nine partials at Alice, all weights 1, all biases 0
 ARTICLE_PARTIALS = dict(
     w1=0.02146953526581111, w2=0.010734767632905555, w3=0.02146953526581111, w4=0.010734767632905555,
     w5=-0.011269220242958155, w6=-0.011269220242958155, b1=-0.010734767632905555, b2=-0.010734767632905555,

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import installed_nnderive, run_cli
 
 from derivations.cli import main
 
@@ -141,8 +141,8 @@ def test_a_terminal_without_unicode_gets_ascii(tmp_path):
     assert "  - dh1/dw1 has the wrong sign, so w1 is negated.\n" in out
 
 
-def test_the_installed_command_and_its_exit_status(tmp_path):
-    result = subprocess.run(["nnderive", "check", f"{BROKEN}:raises", "--points", "0"], capture_output=True,
+def test_the_installed_nnderive_script_reports_user_code_that_raises(tmp_path):
+    result = subprocess.run([installed_nnderive(), "check", f"{BROKEN}:raises", "--points", "0"], capture_output=True,
                             text=True)
     assert result.returncode == 1 and result.stderr == ""
     assert "IndexError: index 2 is out of bounds" in result.stdout

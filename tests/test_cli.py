@@ -5,7 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import installed_nnderive
 
+import derivations
 from derivations.cli import main
 from derivations.commands.common import UsageError, parse_number, parse_numbers, write_file
 
@@ -20,9 +22,15 @@ def test_no_arguments_runs_the_overview():
     assert "∂L/∂w₁" in result.stdout and "agree" in result.stdout
 
 
-def test_console_script_is_installed():
-    result = subprocess.run(["nnderive", "--version"], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout.startswith("nnderive ")
+def test_the_installed_nnderive_script_prints_the_version():
+    result = subprocess.run([installed_nnderive(), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"nnderive {derivations.__version__}\n"
+
+
+def test_python_m_derivations_prints_the_version():
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout == f"nnderive {derivations.__version__}\n"
 
 
 @pytest.mark.parametrize("args", [["--bogus"], ["frobnicate"], ["derive", "--format", "pdf"], ["derive", "--net"]])

@@ -39,7 +39,7 @@ def test_article_python_target_is_the_golden_file():
     assert generate(target="python") == (GOLDEN / "article_python.py.txt").read_text()
 
 
-#: ARTICLE.md: the nine partials at Alice, every weight 1 and every bias 0, at full precision
+#: docs/article.md: the nine partials at Alice, every weight 1 and every bias 0, at full precision
 ARTICLE_PARTIALS = dict(
     w1=0.02146953526581111, w2=0.010734767632905555, w3=0.02146953526581111, w4=0.010734767632905555,
     w5=-0.011269220242958155, w6=-0.011269220242958155, b1=-0.010734767632905555, b2=-0.010734767632905555,

@@ -1,6 +1,6 @@
 """The symbolic derivation against three independent references.
 
-1. the article's numbers (ARTICLE.md) and nncore's hand-written backprop,
+1. the article's numbers (docs/article.md) and nncore's hand-written backprop,
 2. sympy.diff of the loss written out in this file with SymPy's own exp,
 3. central finite differences of the loss written out in this file with numpy
    (never the derivation's own ``loss_value``, which is under test here).
@@ -29,7 +29,7 @@ w1, w2, w3, w4, w5, w6, b1, b2, b3, x1, x2, y_true = sympy.symbols(
 
 
 def article_loss():
-    """L = (y_true - y_pred)^2 for the article's network, written from ARTICLE.md with SymPy's exp."""
+    """L = (y_true - y_pred)^2 for the article's network, written from docs/article.md with SymPy's exp."""
     f = lambda s: 1 / (1 + sympy.exp(-s))  # noqa: E731
     h1 = f(w1 * x1 + w2 * x2 + b1)
     h2 = f(w3 * x1 + w4 * x2 + b2)
@@ -195,7 +195,7 @@ def test_factor_values_equal_the_hand_written_ones(rng):
 
 
 def article_mean_loss(params, X, y):
-    """The article's loss, mean over the samples, written from ARTICLE.md with math only."""
+    """The article's loss, mean over the samples, written from docs/article.md with math only."""
     f = lambda s: 1 / (1 + math.exp(-s))  # noqa: E731  (fine for the moderate inputs used here)
     p = params
     total = 0.0

@@ -3,7 +3,7 @@
 Every picture is rendered by ``dot -Tsvg`` and read back from the SVG, so
 the tests see what a user sees (and DOT that Graphviz misreads fails).  The
 expected labels are built here from the naming rules and the article's
-formulas (ARTICLE.md), not from the code under test.
+formulas (docs/article.md), not from the code under test.
 """
 
 import os
@@ -104,7 +104,7 @@ def test_the_articles_graph_shows_the_articles_formulas():
     assert set(nodes) == {"x1", "x2", "h1", "h2", "o1", "y_true", "L"}
     assert set(edges) == {("x1", "h1"), ("x2", "h1"), ("x1", "h2"), ("x2", "h2"),
                           ("h1", "o1"), ("h2", "o1"), ("o1", "L"), ("y_true", "L")}
-    # ARTICLE.md: dh1/dw1 = x1 f'(w1 x1 + w2 x2 + b1), dy_pred/dh1 = w5 f'(...), dL/dy_pred = -2(y_true - y_pred)
+    # docs/article.md: dh1/dw1 = x1 f'(w1 x1 + w2 x2 + b1), dy_pred/dh1 = w5 f'(...), dL/dy_pred = -2(y_true - y_pred)
     assert edges["x1", "h1"][0] == ["w1", "∂h1/∂w1 = x1·f'(sum_h1)"]
     assert edges["h1", "o1"][0] == ["w5", "∂y_pred/∂w5 = h1·f'(sum_o1)", "∂y_pred/∂h1 = w5·f'(sum_o1)"]
     assert edges["h2", "o1"][0] == ["w6", "∂y_pred/∂w6 = h2·f'(sum_o1)", "∂y_pred/∂h2 = w6·f'(sum_o1)"]

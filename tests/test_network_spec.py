@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import CHILD_WARNINGS
 from sympy import Symbol
 
 import nncore
@@ -198,7 +199,7 @@ def test_cli_argparse_mistakes_are_one_line_too(capsys):
 def test_python_m_derivations_exits_2_with_one_line_and_no_traceback(options, message):
     done = subprocess.run(
         [sys.executable, "-m", "derivations", "graph", *options],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "error"},
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": CHILD_WARNINGS},
     )
     assert done.returncode == 2
     assert done.stdout == ""

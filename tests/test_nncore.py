@@ -1,7 +1,10 @@
 """nncore against the article's own numbers and against finite differences."""
 
+import ast
+import importlib.util
 import math
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +25,9 @@ from nncore import (
     sigmoid,
 )
 
-# ARTICLE.md: the worked example at full precision
+ARTICLE_NETWORK = Path(__file__).parent / "check_inputs" / "article_network.py"
+
+# docs/article.md: the worked example at full precision
 ARTICLE_PARTIALS = {
     "w1": 0.02146953526581111,
     "w2": 0.010734767632905555,
@@ -61,6 +66,12 @@ def central_difference(params, x, y_true, name, h=1e-6):
 # --- the article's small examples -------------------------------------------------
 
 
+def test_the_cited_numbers_are_in_docs_article_md():
+    article = (Path(__file__).parent.parent / "docs" / "article.md").read_text()
+    for value in (*ARTICLE_PARTIALS.values(), 0.9990889488055994, 0.7216325609518421):
+        assert repr(abs(value)) in article, value
+
+
 def test_neuron_example():
     assert Neuron([0, 1], 4).feedforward([2, 3]) == 0.9990889488055994
 
@@ -90,8 +101,29 @@ def test_sigmoid_is_stable(x):
     assert np.all(np.isfinite(d))
 
 
+def test_sigmoid_of_one_float_is_the_textbook_formula():
+    # training calls f on one float at a time, the route the article's speed depends on
+    for x in np.linspace(-700, 700, 2001).tolist() + [-0.0, 1e-300, 36.7, 37.0]:
+        assert sigmoid(x) == 1 / (1 + math.exp(-x)), x
+        assert sigmoid(x) == pytest.approx(float(sigmoid(np.array([x]))[0]), rel=4e-16, abs=0), x
+
+
+@pytest.mark.parametrize("x", [1e4, -1e4, 745.0, -745.0, -1e300, 1e300, math.inf, -math.inf])
+def test_sigmoid_of_one_float_is_stable(x):
+    value = sigmoid(x)
+    assert isinstance(value, float) and 0 <= value <= 1
+    assert math.isfinite(deriv_sigmoid(x))
+
+
+def test_sigmoid_keeps_the_type_it_is_given():
+    assert type(sigmoid(0.5)) is float and type(sigmoid(np.float64(0.5))) is float
+    assert isinstance(sigmoid(0), np.floating) and sigmoid(np.array([0.0, 1.0])).shape == (2,)
+    assert sigmoid([[0.0]]).shape == (1, 1)
+
+
 def test_sigmoid_far_left_is_e_to_the_x():
     assert sigmoid(-710.0) == pytest.approx(math.exp(-710.0), rel=1e-12)
+    assert sigmoid(np.array([-710.0]))[0] == pytest.approx(math.exp(-710.0), rel=1e-12)
 
 
 def test_deriv_sigmoid_against_finite_differences():
@@ -190,6 +222,48 @@ def test_training_is_repeatable_and_learns():
     assert a.feedforward(EMILY.x) > 0.9
     assert a.feedforward(FRANK.x) < 0.1
     assert nncore.gender_of(a.feedforward(EMILY.x)) == "F"
+
+
+def test_training_ends_where_the_articles_class_ends(capsys):
+    """The reference: the article's own class, copied faithfully in tests/check_inputs."""
+    spec = importlib.util.spec_from_file_location("article_network", ARTICLE_NETWORK)
+    article = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(article)  # the article's script: trains once and prints, as it does
+    start = OurNeuralNetwork(seed=7).params
+    theirs = article.OurNeuralNetwork()
+    for name, value in start.items():
+        setattr(theirs, name, value)
+    theirs.train(article.data, article.all_y_trues)  # 1000 epochs at 0.1, hard-coded
+    ours = OurNeuralNetwork()
+    ours.set_params(**start)
+    history = ours.train(DATA, ALL_Y_TRUES, epochs=1000, learn_rate=0.1)
+    for name in PARAM_NAMES:
+        assert ours.params[name] == pytest.approx(getattr(theirs, name), rel=1e-12), name
+    printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Epoch ")]
+    assert printed[-1] == f"Epoch 990 loss: {history[990]:.3f}"
+
+
+def test_nncore_imports_no_derivations_and_no_cycles():
+    """Every import, inside functions too: nncore is the reference, so it never leans on derivations."""
+    package = Path(nncore.__file__).parent
+    imports = {}
+    for path in package.glob("*.py"):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                names.add(node.module or "")
+        assert not any(name.split(".")[0] == "derivations" for name in names), path.name
+        module = "nncore" if path.stem == "__init__" else f"nncore.{path.stem}"
+        imports[module] = {name for name in names if name.startswith("nncore.") or name == "nncore"} - {module}
+
+    def reaches(start, goal, seen=()):
+        return any(n == goal or (n not in seen and reaches(n, goal, seen + (n,))) for n in imports.get(start, ()))
+
+    assert {"nncore", "nncore.network", "nncore.train", "nncore.activations"} <= set(imports)
+    cycles = [module for module in imports if reaches(module, module)]
+    assert cycles == [], imports
 
 
 def test_verbose_prints_every_tenth_epoch(capsys):

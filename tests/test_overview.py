@@ -3,7 +3,7 @@
 from derivations.cli import main
 from derivations.commands import overview
 
-# ARTICLE.md: the nine partials for Alice with every weight 1 and every bias 0, at full precision
+# docs/article.md: the nine partials for Alice with every weight 1 and every bias 0, at full precision
 ARTICLE_EXACT = {
     "w₁": "0.02146953526581111", "w₂": "0.010734767632905555", "w₃": "0.02146953526581111",
     "w₄": "0.010734767632905555", "w₅": "-0.011269220242958155", "w₆": "-0.011269220242958155",

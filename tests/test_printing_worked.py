@@ -1,6 +1,6 @@
 """The worked example: the article's numbers for Alice, and hand computations elsewhere.
 
-The references are ARTICLE.md (Alice) and computations written out here with
+The references are docs/article.md (Alice) and computations written out here with
 Python's ``math``, step by step, rounding each step as a person does by hand;
 none of them uses :mod:`derivations`.
 """
@@ -14,7 +14,7 @@ from derivations.printing import OptionError, to_text
 from derivations.printing.points import DEFAULT_POINT, parameter_values, point
 from derivations.printing.worked import WorkedExample
 
-# ARTICLE.md, "The worked example": the article's rounded numbers and the full-precision partials
+# docs/article.md, "The worked example": the article's rounded numbers and the full-precision partials
 ARTICLE_ROUNDED = {
     "h1": 0.0474, "h2": 0.0474, "y_pred": 0.524, "d_L_d_ypred": -0.952,
     "d_ypred_d_h1": 0.249, "d_h1_d_w1": -0.0904, "d_L_d_w1": 0.0214,
