@@ -55,7 +55,7 @@ def to_markdown(obj, **options):
 
 
 #: the options every printer takes (see derivations.printing.options)
-OPTIONS = ("params", "at", "weights", "biases", "digits", "document")
+OPTIONS = ("params", "at", "weights", "biases", "digits", "document", "view")
 
 
 def _render(obj, form, options):

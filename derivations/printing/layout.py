@@ -12,7 +12,9 @@ when a point is given.
 from sympy import Add, Derivative, Mul, Pow
 
 from derivations.naming import separator
+from derivations.rules import ACTIVATIONS
 from derivations.printing.blocks import Display, Formula, Heading, Math, Paragraph, row
+from derivations.printing.layer_blocks import LayerBlocks
 from derivations.printing.forms import Forms, activate, product, total, weighted_sum
 from derivations.printing.notation import Notation, latex_name, text_name
 from derivations.printing.printers import text
@@ -41,7 +43,11 @@ class Layout:
     # --- whole outputs --------------------------------------------------------------
 
     def for_derivation(self):
-        d = self.derivation
+        d, view = self.derivation, self.options.view
+        if view == "layers":
+            blocks = [Heading(1, (f"Backpropagation in matrix form: {d.network.describe()}",))]
+            blocks += self.network()
+            return blocks + LayerBlocks(d, self.notation, self.options).blocks()
         partials = [d.partials[name] for name in self.options.params]
         blocks = [Heading(1, (f"The chain rule, step by step: {d.network.describe()}",))]
         blocks += self.network()
@@ -52,6 +58,8 @@ class Layout:
             blocks += self.partial(p)
         if self.options.point is not None:
             blocks += self.worked(partials)
+        if view == "both":
+            blocks += LayerBlocks(d, self.notation, self.options).blocks()
         return blocks
 
     def for_partial(self, partial):
@@ -103,7 +111,7 @@ class Layout:
                 "Here " if not parts else " ", Formula(spelled.text, spelled.latex), f" is {spelled.called}: ",
                 definition, ", and ", derivative, ".",
             ]
-        if "identity" in self.derivation.network.activations:
+        if any(ACTIVATIONS[name].function is None for name in self.derivation.network.activations):
             parts.append((" " if parts else "") + "A layer without an activation (the identity) passes its "
                          "weighted sum on unchanged: its derivative is 1.")
         return Paragraph(tuple(parts))

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from derivations.printing.points import DEFAULT_POINT, parameter_values, point
 from derivations.printing.problems import OptionError, check_numbers, list_names
 
-__all__ = ["DEFAULT_DIGITS", "MAX_DIGITS", "OptionError", "Options", "check_numbers", "check_params", "list_names",
-           "resolve"]
+__all__ = ["DEFAULT_DIGITS", "MAX_DIGITS", "VIEWS", "OptionError", "Options", "check_numbers", "check_params",
+           "default_view", "list_names", "resolve"]
 
 DEFAULT_DIGITS = 3
 MAX_DIGITS = 17
@@ -47,10 +47,36 @@ class Options:
     values: dict  # parameter name -> number
     digits: int
     document: bool = False
+    view: str = "scalar"
 
 
-def resolve(derivation, *, params=None, at=None, weights=None, biases=None, digits=DEFAULT_DIGITS, document=False):
+#: the views a derivation prints in: the article's scalar chain, the layer view, or both
+VIEWS = ("scalar", "layers", "both")
+#: past this many neurons in a layer, the default view is the layer view (full sums per parameter get long)
+LAYERS_PAST = 3
+
+
+def default_view(derivation, params=None, document=False):
+    """``"both"`` for a document; the layer view for a wide network unless parameters are asked for; else scalar.
+
+    >>> from derivations import Network, derive
+    >>> default_view(derive()), default_view(derive(), document=True), default_view(derive(Network((2, 4, 1))))
+    ('scalar', 'both', 'layers')
+    """
+    if document:
+        return "both"
+    if params is None and max(derivation.network.layers[1:]) > LAYERS_PAST:
+        return "layers"
+    return "scalar"
+
+
+def resolve(derivation, *, params=None, at=None, weights=None, biases=None, digits=DEFAULT_DIGITS, document=False,
+            view=None):
     """Check every option against ``derivation``'s network; return :class:`Options`."""
+    if view is None:
+        view = default_view(derivation, params, document)
+    if view not in VIEWS:
+        raise OptionError("view", f"choose {', '.join(repr(v) for v in VIEWS)}, not {view!r}")
     names = check_params(derivation, params)
     if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= MAX_DIGITS:
         raise OptionError("digits", f"give a whole number of significant digits from 1 to {MAX_DIGITS}, not {digits!r}")
@@ -58,7 +84,7 @@ def resolve(derivation, *, params=None, at=None, weights=None, biases=None, digi
         at = DEFAULT_POINT
     where = None if at is None else point(at, derivation)
     values = parameter_values(derivation, weights, biases)
-    return Options(names, where, values, int(digits), bool(document))
+    return Options(names, where, values, int(digits), bool(document), view)
 
 
 def check_params(derivation, params):
