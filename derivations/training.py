@@ -112,7 +112,7 @@ def get_backend(name, network=None):
 
         try:
             return cbuild.load(network)
-        except (cbuild.CompilerNotFound, cbuild.CompileError) as error:
+        except (cbuild.CompilerNotFound, cbuild.CompileError, cbuild.CacheError) as error:
             raise TrainingError(f"the c backend is not available: {error}") from None
     raise TrainingError(f"unknown backend {name!r} (choose from: {', '.join(BACKENDS)})")
 

@@ -229,10 +229,12 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     def refused(*args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(common.os, "replace", refused)
-    with pytest.raises(UsageError, match="cannot write .*: Permission denied"):
-        write_file(str(target), b"data")
-    assert list(tmp_path.iterdir()) == []
+    for publish, force in (("link", False), ("replace", True)):  # a new file; one over an old one
+        with monkeypatch.context() as patch:
+            patch.setattr(common.os, publish, refused)
+            with pytest.raises(UsageError, match="cannot write .*: Permission denied"):
+                write_file(str(target), b"data", force=force)
+        assert list(tmp_path.iterdir()) == []
 
     def interrupted(*args):
         raise KeyboardInterrupt
@@ -268,12 +270,12 @@ def test_check_json_can_be_pure_ascii():
     assert ascii_text.isascii() and json.loads(ascii_text) == json.loads(report.to_json())
 
 
-def test_c_library_cache_that_cannot_be_written_is_a_compile_error(tmp_path):
-    from derivations.cbuild import CompileError, compile_source
+def test_c_library_cache_that_cannot_be_made_is_a_cache_error(tmp_path):
+    from derivations.cbuild import CacheError, compile_source
 
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    with pytest.raises(CompileError, match="cannot build the C library in"):
+    with pytest.raises(CacheError, match="cannot use .* as the C library cache: Not a directory"):
         compile_source("int x;\n", directory=blocker / "cache", compiler=["cc"])
 
 

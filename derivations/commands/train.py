@@ -19,7 +19,7 @@ from derivations.commands.common import (
     check_writable,
     network_from_args,
     parse_number,
-    printable,
+    printable_line,
     write_file,
 )
 from derivations.training import BACKENDS, CSV_FORMAT, TrainingError, is_article, read_samples, train
@@ -99,7 +99,7 @@ def run(args):
 
     where = "the article's four people (Alice, Bob, Charlie, Diana)" if args.data is None else (
         f"{len(X)} sample{'s' if len(X) != 1 else ''} from {args.data}")
-    print(printable(f"Training a {network.describe()} on {where}"))
+    print(printable_line(f"Training a {network.describe()} on {where}"))
     print(f"backend {args.backend}: {BACKENDS[args.backend]}")
     if args.backend == "c" and network.n_params > BIG_FOR_C:
         print(f"(the C of {network.n_params:,} parameters takes the compiler minutes and gigabytes the first "
@@ -126,7 +126,7 @@ def run(args):
         _show_predictions(result, X, y, names)
     if args.plot is not None:
         write_file(args.plot, _plot(result, args.plot), force=args.force)
-        print(printable(f"Loss curve written to {args.plot}"))
+        print(printable_line(f"Loss curve written to {args.plot}"))
     return 0
 
 
