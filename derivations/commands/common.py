@@ -4,11 +4,11 @@ import argparse
 import errno
 import math
 import os
-import re
 import stat
 import sys
 import tempfile
 
+from derivations.asciinum import NUMBER, non_ascii
 from derivations.network import Network, NetworkError
 from derivations.rules import ACTIVATIONS, LOSSES
 
@@ -51,6 +51,10 @@ def network_from_args(args):
     if "," in activation:
         activation = tuple(part.strip() for part in activation.split(","))
     output = None if args.output_activation is None else _name(args.output_activation, "--output-activation")
+    character = non_ascii(args.net)
+    if character:
+        raise UsageError(f"--net {args.net!r}: {character} is not ASCII; write sizes with 0-9 joined by '-', "
+                         "e.g. 2-2-1")
     try:
         network = Network.parse(args.net, activation, output, _name(args.loss, "--loss"))
     except NetworkError as error:
@@ -260,9 +264,6 @@ def _mode_for(path):
         return 0o666 & ~umask
 
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
 def parse_number(text, what):
     """A finite decimal number, parsed strictly (never evaluated).
 
@@ -272,9 +273,17 @@ def parse_number(text, what):
     Traceback (most recent call last):
     ...
     derivations.commands.common.UsageError: x1: '1/2' is not a number
+    >>> parse_number("١", "x1")
+    Traceback (most recent call last):
+    ...
+    derivations.commands.common.UsageError: x1: '١' is not a number: '١' (ARABIC-INDIC DIGIT ONE) is not ASCII (write numbers with 0-9, '.', '-', 'e')
     """
     stripped = text.strip()
-    if not _NUMBER.fullmatch(stripped):
+    if not NUMBER.fullmatch(stripped):
+        character = non_ascii(stripped)
+        if character:
+            raise UsageError(f"{what}: {text!r} is not a number: {character} is not ASCII "
+                             "(write numbers with 0-9, '.', '-', 'e')")
         raise UsageError(f"{what}: {text!r} is not a number")
     value = float(stripped)
     if not math.isfinite(value):
