@@ -69,6 +69,12 @@ def private_dir(path, what=None):
     """
     what = what or str(path)
     path = Path(os.path.abspath(path))
+    existing = path
+    while not os.path.lexists(existing):
+        existing = existing.parent
+    problem = _unsafe_ancestors(Path(os.path.realpath(existing)), itself=True)
+    if problem:  # nothing is made inside a directory someone else controls
+        raise CacheError(f"refusing the C library cache {what}: {problem}")
     try:
         _make_dirs(path)
     except OSError as error:
@@ -92,12 +98,18 @@ def unsafe(directory):
         return f"{real} belongs to user {st.st_uid}, not to you ({_uid()})"
     if st.st_mode & 0o022:
         return f"{real} is writable by others (mode {stat.S_IMODE(st.st_mode):04o}); chmod 700 it"
-    for parent in real.parents:  # whoever can write here can swap the directory for their own
+    return _unsafe_ancestors(real, itself=False)
+
+
+def _unsafe_ancestors(real, itself):
+    """Why someone else could replace ``real`` (and, if ``itself``, write in it), or ``''``."""
+    for parent in [real, *real.parents] if itself else real.parents:
+        # whoever can write in a parent can swap what is below it for their own
         st = os.stat(parent)
         if st.st_uid not in (0, _uid()):
-            return f"its parent {parent} belongs to user {st.st_uid}"
+            return f"{parent} belongs to user {st.st_uid}, not to you ({_uid()}) or root"
         if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
-            return f"its parent {parent} is writable by others (mode {stat.S_IMODE(st.st_mode):04o})"
+            return f"{parent} is writable by others (mode {stat.S_IMODE(st.st_mode):04o})"
     return ""
 
 

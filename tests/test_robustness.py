@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error
+from conftest import assert_one_line_error, assert_usage_error
+from conftest import nnderive_process as nnderive
 from conftest import run_cli as run_main
 
 from derivations import Network, NetworkError, derive
@@ -28,21 +29,6 @@ from derivations.numeric import InputError
 from derivations.training import DataError, TrainingError, read_samples, train
 
 ARTICLE_BACKPROP = Path(__file__).parent / "check_inputs" / "article_backprop.py"
-
-
-def nnderive(*args, cwd, env=None, stdout=subprocess.PIPE):
-    """``python -m derivations ARGS`` as a user runs it: buffered output (no PYTHONUNBUFFERED)."""
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "derivations", *args], cwd=cwd, env=environment,
-                          stdout=stdout, stderr=subprocess.PIPE, timeout=120)
-
-
-def assert_one_line_error(result, match):
-    err = result.stderr.decode("utf-8", "replace")
-    assert result.returncode == 2, err
-    assert err.count("\n") == 1 and err.startswith("nnderive"), err
-    assert "Traceback" not in err and match in err, err
 
 
 # --- real processes ------------------------------------------------------------------------------

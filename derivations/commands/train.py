@@ -49,7 +49,8 @@ def _whole(minimum, maximum=None):
     def parse(text):
         character = non_ascii(text)
         if character:
-            raise argparse.ArgumentTypeError(f"{character} in {text!r} is not ASCII; write whole numbers with 0-9")
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}: "
+                                             f"{character} is not ASCII (write numbers with 0-9)")
         # few enough digits for int()
         if not re.fullmatch(r"[0-9]{1,1000}", text.strip()) or int(text) < minimum:
             raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
