@@ -338,7 +338,7 @@ def read_samples(path, network=None, max_rows=MAX_ROWS):
                         f"position {error.start}); save it as UTF-8 CSV") from None
     except (OSError, csv.Error) as error:
         raise DataError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
-    data = np.frombuffer(values, dtype=np.float64).reshape(-1, len(names)).copy()
+    data = np.frombuffer(values, dtype=np.float64).reshape(-1, len(names))  # the same memory, not a copy
     X, y = data[:, : network.n_inputs], data[:, network.n_inputs:]
     if network.loss == "bce" and ((y < 0) | (y > 1)).any():
         raise DataError(f"{path}: cross-entropy (bce) needs targets between 0 and 1")
