@@ -34,7 +34,7 @@ import numpy as np
 from numpy.ctypeslib import ndpointer
 
 from derivations import ccache
-from derivations.ccache import CacheError
+from derivations.ccache import CacheError  # noqa: F401  (re-exported: callers catch cbuild.CacheError)
 
 #: how the library is built; -ffp-contract=off keeps a*b + c two roundings, as in Python
 FLAGS = ("-O2", "-Wall", "-shared", "-fPIC", "-ffp-contract=off")
@@ -133,7 +133,7 @@ def _run_compiler(argv):
         # cc runs cc1, as and ld as children: stop the whole group, or they outlive us
         try:
             os.killpg(process.pid, signal.SIGKILL)
-        except OSError:
+        except (OSError, AttributeError):  # already gone, or no process groups (Windows)
             process.kill()
         process.wait()
         raise
@@ -253,8 +253,10 @@ class CLibrary:
 def load(network=None, directory=None):
     """The C target for ``network`` (default: the article's), compiled and loaded.
 
-    Raises :class:`CompilerNotFound` without a C compiler and
-    :class:`CompileError` if compilation fails.
+    Raises :class:`CompilerNotFound` without a C compiler,
+    :class:`CompileError` if compilation fails, and :class:`CacheError` if
+    the cache directory cannot be used safely (``$NNDERIVE_CACHE`` that
+    cannot be made, or that another user owns or can write to).
     """
     from derivations.network import require_network
 

@@ -90,8 +90,8 @@ def _main(argv):
         # every file nnderive opens reports its own errors (as UsageError): what is left
         # is standard output itself, e.g. `> /dev/full` or a full disk
         _silence_stdout()
-        where = f"{error.filename}" if error.filename else "standard output"
-        _error(f"cannot write {where}: {error.strerror or errno.errorcode.get(error.errno, error)}")
+        reason = error.strerror or errno.errorcode.get(error.errno, str(error))
+        _error(f"{error.filename}: {reason}" if error.filename else f"cannot write standard output: {reason}")
         return 2
     except UnicodeEncodeError as error:  # a command printed what this terminal cannot show
         what = error.object[error.start:error.end]
