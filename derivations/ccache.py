@@ -108,9 +108,29 @@ def _unsafe_ancestors(real, itself):
         st = os.stat(parent)
         if st.st_uid not in (0, _uid()):
             return f"{parent} belongs to user {st.st_uid}, not to you ({_uid()}) or root"
-        if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
+        others = st.st_mode & 0o002 or (st.st_mode & 0o020 and not _private_group(st.st_gid))
+        if others and not st.st_mode & stat.S_ISVTX:
             return f"{parent} is writable by others (mode {stat.S_IMODE(st.st_mode):04o})"
     return ""
+
+
+def _private_group(gid):
+    """Whether group ``gid`` is the current user's own (a user private group: Debian's umask 002
+    leaves ~/.cache group-writable, which is safe when no one else is in the group)."""
+    try:
+        import grp
+        import pwd
+    except ImportError:  # not a Unix
+        return False
+    if gid != os.getgid():
+        return False
+    try:
+        me = pwd.getpwuid(_uid()).pw_name
+        members = set(grp.getgrgid(gid).gr_mem) - {me}
+        others = [p.pw_name for p in pwd.getpwall() if p.pw_gid == gid and p.pw_uid != _uid()]
+    except KeyError:  # a gid or uid without a name: nothing shows it is ours alone
+        return False
+    return not members and not others
 
 
 def _make_dirs(path):

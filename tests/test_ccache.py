@@ -300,3 +300,24 @@ def test_an_unsplittable_cc_is_one_line(tmp_path):
     result = nnderive_process("train", "--backend", "c", "--epochs", "1", cwd=tmp_path,
                               env={"CC": '"unterminated', "NNDERIVE_CACHE": str(tmp_path / "cache")})
     assert_one_line_error(result, "$CC='\"unterminated' is not a command (No closing quotation)")
+
+
+def test_a_group_writable_parent_is_safe_only_when_the_group_is_ours_alone(tmp_path, monkeypatch):
+    # Debian's umask 002 with user private groups leaves ~/.cache 0775
+    home = tmp_path / "home"
+    home.mkdir()
+    os.chmod(home, 0o775)
+    monkeypatch.setattr(ccache, "_private_group", lambda gid: True)
+    assert ccache.private_dir(home / "cache" / "c") == home / "cache" / "c"
+    monkeypatch.setattr(ccache, "_private_group", lambda gid: False)
+    with pytest.raises(ccache.CacheError, match=r"home is writable by others \(mode 0775\)"):
+        ccache.private_dir(home / "cache" / "c")
+
+
+def test_a_group_with_other_members_is_not_private():
+    import grp
+    import pwd
+
+    shared = [g for g in grp.getgrall() if set(g.gr_mem) - {pwd.getpwuid(os.getuid()).pw_name}]
+    assert all(not ccache._private_group(g.gr_gid) for g in shared)
+    assert not ccache._private_group(os.getgid() + 1)  # not even our primary group
