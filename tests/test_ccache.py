@@ -90,9 +90,7 @@ def plant(directory, marker, owner):
 
 
 def by_setpriv(directory):
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        pytest.skip("setpriv is not installed; the os.chown case covers this")
+    setpriv = require_tool("setpriv")  # util-linux: CI has it
 
     def run(argv):
         subprocess.run([setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv], check=True)

@@ -43,10 +43,12 @@ def test_standard_output_to_a_full_disk(tmp_path, args):
     assert (tmp_path / "out.txt").stat().st_size <= LIMIT
 
 
-@pytest.mark.parametrize("args", [["codegen", "--target", "c"], ["graph"], ["derive"]], ids=" ".join)
+@pytest.mark.parametrize("args", [["codegen", "--target", "c", "-o"], ["graph", "-o"], ["derive", "-o"],
+                                  ["train", "--epochs", "5", "--seed", "0", "--plot"]], ids=" ".join)
 def test_an_output_file_on_a_full_disk_is_not_left_truncated(tmp_path, args):
-    result = nnderive_process(*args, "-o", tmp_path / "out.txt", cwd=tmp_path, preexec_fn=full_disk)
-    assert_one_line_error(result, "cannot write")
+    out = tmp_path / ("out.png" if "--plot" in args else "out.txt")
+    result = nnderive_process(*args, out, cwd=tmp_path, preexec_fn=full_disk)
+    assert_one_line_error(result, f"cannot write {out}")
     assert "File too large" in result.stderr.decode()
     assert list(tmp_path.iterdir()) == []  # neither a truncated out.txt nor a temporary file
 
