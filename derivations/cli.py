@@ -4,17 +4,37 @@ With no arguments it runs the overview (the article's nine partials and a
 side-by-side check on Alice).  Every subcommand lives in its own module under
 :mod:`derivations.commands`; a mistake the user can fix is reported as one
 line on stderr with exit status 2, never a traceback.
+
+This module imports nothing heavy at its top: the console script imports it
+and calls :func:`main`, and only inside :func:`main` can a Ctrl-C during the
+import of SymPy and numpy end the command quietly (exit status 130).  SIGTERM
+and SIGHUP become an exception too, so that temporary files and a running
+compiler are cleaned up as for Ctrl-C (exit status 128 + the signal).
 """
 
+import contextlib
+import errno
 import os
+import signal
 import sys
 
-from derivations import __version__
-from derivations.commands import COMMANDS, overview
-from derivations.commands.common import ArgumentParser, UsageError
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind (every ``finally`` runs), then exit 128 + ``signum``.
+
+    A BaseException, as KeyboardInterrupt is, so no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
 
 
 def build_parser():
+    from derivations import __version__
+    from derivations.commands import COMMANDS
+    from derivations.commands.common import ArgumentParser
+
     parser = ArgumentParser(
         prog="nnderive",
         description=(
@@ -34,9 +54,24 @@ def build_parser():
 
 def main(argv=None):
     """Run ``nnderive`` with ``argv`` (default: the command line); return the exit status."""
-    parser = build_parser()
+    try:
+        with _signals_raise():
+            return _main(argv)
+    except KeyboardInterrupt:  # also while SymPy is still being imported
+        return 130
+    except Stopped as stop:
+        return 128 + stop.signum
+
+
+def _main(argv):
+    if sys.stdout is None:  # started with standard output closed (`nnderive >&-`)
+        _error("standard output is closed; redirect it (e.g. > out.txt or > /dev/null)")
+        return 2
     try:
         try:
+            from derivations.commands import overview
+
+            parser = build_parser()
             try:
                 args = parser.parse_args(sys.argv[1:] if argv is None else argv)
             except SystemExit as exit:  # --help, --version, or a bad argument (already reported)
@@ -44,23 +79,63 @@ def main(argv=None):
             run = getattr(args, "run", overview.run)
             return run(args) or 0
         finally:
-            # inside the try: a reader that went away shows here, not at interpreter exit
+            # inside the try: a reader that went away or a full disk shows here, not at interpreter exit
             sys.stdout.flush()
-    except UsageError as error:
-        print(f"nnderive: error: {error}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         # the reader (e.g. `| head`) went away: not an error of ours.  What is still
         # buffered would fail again at exit, so standard output goes to the null device.
         _silence_stdout()
         return 0
+    except OSError as error:
+        # every file nnderive opens reports its own errors (as UsageError): what is left
+        # is standard output itself, e.g. `> /dev/full` or a full disk
+        _silence_stdout()
+        reason = error.strerror or errno.errorcode.get(error.errno, str(error))
+        _error(f"{error.filename}: {reason}" if error.filename else f"cannot write standard output: {reason}")
+        return 2
     except UnicodeEncodeError as error:  # a command printed what this terminal cannot show
         what = error.object[error.start:error.end]
-        print(f"nnderive: error: standard output ({error.encoding}) cannot show {what!r}: "
-              "set PYTHONIOENCODING=utf-8", file=sys.stderr)
+        _error(f"standard output ({error.encoding}) cannot show {what!r}: set PYTHONIOENCODING=utf-8")
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except Exception as error:
+        from derivations.commands.common import UsageError
+
+        if not isinstance(error, UsageError):
+            raise
+        _error(str(error))
+        return 2
+
+
+def _error(message):
+    """One line on stderr, whatever the message holds (a file name with a newline, say)."""
+    from derivations.commands.common import one_line
+
+    if sys.stderr is not None:
+        print(f"nnderive: error: {one_line(message)}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _signals_raise():
+    """SIGTERM and SIGHUP raise :class:`Stopped` while the command runs, then are as before."""
+    def stop(signum, frame):
+        for name in ("SIGTERM", "SIGHUP"):  # a second signal must not interrupt the cleaning up
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN)
+        raise Stopped(signum)
+
+    previous = {}
+    try:
+        for name in ("SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                number = getattr(signal, name)
+                previous[number] = signal.signal(number, stop)
+    except ValueError:  # not the main thread (main() called from a thread): leave signals alone
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _silence_stdout():
