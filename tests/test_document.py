@@ -50,7 +50,10 @@ def test_document_contents():
     source = to_latex(derive(), document=True)
     assert source.startswith(PREAMBLE)
     assert r"\title{The chain rule, step by step: 2-2-1 network, sigmoid activations, mse loss}" in source
-    assert source.count(r"\section{The partial") == 9
+    assert source.count(r"\section{The partial") == 0  # compact: each factor once
+    assert source.count(r"\frac{\partial L}{\partial w_") == 6 * 3 + 1  # chain, worked, full precision; one written out
+    full = to_latex(derive(), document=True, compact=False)
+    assert full.count(r"\section{The partial") == 9
     assert r"\section{Worked example: Alice}" in source  # Alice by default
     assert source.rstrip().endswith(r"\end{document}")
     packages = set(re.findall(r"\\usepackage(?:\[[^]]*\])?\{([^}]*)\}", source))

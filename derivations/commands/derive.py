@@ -3,7 +3,7 @@
 Examples::
 
     nnderive derive                                  # every partial of the article's network
-    nnderive derive --param w1 --at alice            # ∂L/∂w1, then the article's numbers for Alice
+    nnderive derive w1 --at alice                    # ∂L/∂w1, then the article's numbers for Alice
     nnderive derive --format latex --param w1        # LaTeX (amsmath align*) to paste
     nnderive derive --document -o chain.tex          # a whole LaTeX document (pdflatex)
     nnderive derive --at -2,-1,1 --weights 1,1,1,1,1,1 --biases 0,0,0 --digits 4
@@ -38,9 +38,17 @@ EPILOG = (
     "Frank M, 0); give the numbers (--at -7,-3,0) for another label."
 )
 
+EXAMPLES = """\
+  nnderive derive                                  every partial of the article's network, compact
+  nnderive derive w1 --at alice                    dL/dw1, then the article's numbers for Alice
+  nnderive derive w1 b3 --format latex             LaTeX (amsmath align*) to paste
+  nnderive derive --format markdown -o chain.md    Markdown with $ maths (Jupyter, GitHub)
+  nnderive derive --document --title "Lecture 3" -o chain.tex   a whole LaTeX document
+  nnderive derive --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce w1"""
+
 PRINTERS = {"text": to_text, "latex": to_latex, "markdown": to_markdown}
-#: the command-line spelling of each printing option, for error messages
-OPTION_FLAGS = {"params": "--param"}
+#: the command-line spelling of each printing option, for error messages (a parameter's needs none)
+OPTION_FLAGS = {"params": None}
 #: "-2,-1,1" is a value here, not an option (argparse only knows "-2" and "-.5" as numbers)
 _NEGATIVE_VALUES = re.compile(r"^-\.?\d[\d.,eE+\- ]*$")
 _NAME = re.compile(r"[A-Za-z]+")
@@ -50,13 +58,25 @@ def add_arguments(parser):
     parser.epilog = EPILOG
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NEGATIVE_VALUES
+    parser.add_argument("params", nargs="*", metavar="PARAM",
+                        help="show only these parameters, e.g. w1 b3 (default: all)")
     parser.add_argument("--param", action="append", metavar="NAME",
-                        help="show only this parameter (repeat for several; default: all)")
+                        help="show only this parameter, as PARAM does (repeat for several)")
     parser.add_argument("--format", choices=tuple(PRINTERS), default=None,
                         help="text (Unicode, the default), latex (amsmath fragments) or markdown ($ maths)")
     parser.add_argument("--document", action="store_true",
                         help="a complete LaTeX document (compiles with pdflatex), with a worked example: at "
                              "--at, else Alice (every input and target 1 where she does not fit the network)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--compact", action="store_true", default=None,
+                        help="each factor once, one chain per parameter, one partial written out "
+                             "(the default for several parameters)")
+    length.add_argument("--full", dest="compact", action="store_false",
+                        help="a section per parameter with its chain, factors and written-out form "
+                             "(the default for one parameter)")
+    document = parser.add_argument_group("document (with --document)")
+    document.add_argument("--title", metavar="TEXT", help="the document's title (default: what it derives)")
+    document.add_argument("--author", metavar="TEXT", help="the document's author (default: none)")
     example = parser.add_argument_group("worked example")
     example.add_argument("--at", metavar="POINT",
                          help="work the numbers at a person of the article (alice, bob, charlie, diana, emily, "
@@ -82,7 +102,13 @@ def run(args):
     for flag, value in (("--weights", args.weights), ("--biases", args.biases), ("--digits", args.digits)):
         if value is not None and not worked:
             raise UsageError(f"{flag} sets the worked example: give --at too (e.g. --at alice)")
-    options = {"params": args.param, "document": args.document}
+    for flag, value in (("--title", args.title), ("--author", args.author)):
+        if value is not None and not args.document:
+            raise UsageError(f"{flag} belongs to a document: give --document too")
+    params = list(args.params) + list(args.param or [])
+    options = {"params": params or None, "document": args.document, "compact": args.compact}
+    if args.document:
+        options.update(title=args.title, author=args.author)
     if args.at is not None:
         options["at"] = _point(args.at, d)
     if args.weights is not None:
@@ -95,7 +121,7 @@ def run(args):
         output = PRINTERS[form](d, **options)
     except OptionError as error:
         flag = OPTION_FLAGS.get(error.option, "--" + error.option)
-        raise UsageError(f"{flag}: {error.message}") from None
+        raise UsageError(f"{flag}: {error.message}" if flag else error.message) from None
     emit_unicode(output, args.output, args.force)
     return 0
 

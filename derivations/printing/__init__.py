@@ -8,7 +8,8 @@ so what is shown and what is computed cannot drift apart.  ``Derivation``,
 
 Options (see :mod:`derivations.printing.options`): ``params`` (names to
 show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
-``weights``, ``biases``, ``digits``; ``to_latex`` also takes ``document``.
+``weights``, ``biases``, ``digits``, ``compact``; ``to_latex`` also takes
+``document``, ``title`` and ``author``.
 
 >>> from derivations import derive
 >>> d = derive()
@@ -16,7 +17,7 @@ show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
   ∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)
 >>> print(to_latex(d.factors["d_ypred_d_h1"]))
 \\begin{align*}
-  \\frac{\\partial y_{pred}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
+  \\frac{\\partial y_{\\text{pred}}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
 \\end{align*}
 >>> print(text_chain(d.partials["w1"]))
 ∂L/∂w₁ = ∂L/∂y_pred · ∂y_pred/∂h₁ · ∂h₁/∂w₁
@@ -35,6 +36,7 @@ from derivations.printing.render import RENDERERS
 __all__ = [
     "to_text", "to_latex", "to_markdown", "OptionError",
     "text_chain", "text_factor", "text_ratio", "text_partial", "text_definitions", "text_rules",
+    "text_written_out",
 ]
 
 
@@ -54,7 +56,7 @@ def to_markdown(obj, **options):
 
 
 #: the options every printer takes (see derivations.printing.options)
-OPTIONS = ("params", "at", "weights", "biases", "digits", "document")
+OPTIONS = ("params", "at", "weights", "biases", "digits", "compact", "document", "title", "author")
 
 
 def _render(obj, form, options):
@@ -70,7 +72,7 @@ def _render(obj, form, options):
     layout = Layout(derivation, checked)
     blocks = build(layout) if build is Layout.for_derivation else build(layout, obj)
     if checked.document:
-        return document(blocks, layout.notation, checked.digits)
+        return document(blocks, layout.notation, checked.digits, checked.title, checked.author)
     return RENDERERS[form](layout.notation, checked.digits).render(blocks)
 
 
@@ -110,6 +112,18 @@ def text_partial(partial):
     """∂L/∂w₁: the name of a partial."""
     d = partial.derivation
     return _text(Derivative(d.graph.loss, partial.param), notation=Notation(d.network))
+
+
+def text_written_out(partial):
+    """∂L/∂w₁ = ... in the inputs, the target and the parameters, broken at its factors."""
+    from derivations.printing.blocks import Display, row
+    from derivations.printing.render import TextRenderer
+    from sympy import Mul
+
+    d = partial.derivation
+    raw = Forms(d).raw_partial(partial)
+    display = Display((row(Derivative(d.graph.loss, partial.param), raw, breaks=isinstance(raw, Mul)),))
+    return TextRenderer(Notation(d.network), None).render_Display(display).replace("\n  ", "\n").strip(" ")
 
 
 def text_definitions(derivation):

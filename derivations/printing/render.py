@@ -9,10 +9,15 @@ import re
 import textwrap
 
 from derivations.printing.blocks import Formula
+from derivations.printing.notation import latex_number
 from derivations.printing.printers import LatexPrinter, TextPrinter
 
 #: text paragraphs are wrapped to this width
 TEXT_WIDTH = 100
+#: a document's display longer than this many lines may break across pages (about a page at 11pt)
+PAGE_LINES = 40
+#: a number in prose, written in maths so its minus sign is a minus, not a hyphen
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
 
 
 class Renderer:
@@ -126,17 +131,38 @@ class LatexRenderer(Renderer):
     def render_Display(self, display):
         begin, end = self.DISPLAY
         rows = " \\\\\n".join(self._row(r) for r in display.rows)
-        return f"{begin}\n{rows}\n{end}"
+        shown = f"{begin}\n{rows}\n{end}"
+        if self.document and rows.count("\\\\\n") + 1 > PAGE_LINES:
+            # only a display longer than a page may break, and only between its lines
+            return "{\\allowdisplaybreaks\n" + shown + "\n}"
+        return shown
+
+    def note_text(self, prose):
+        """Prose inside maths (a note after an equation): words in \\text, numbers as maths.
+
+        >>> LatexRenderer(None, 3).note_text("(rounds to -0.0215, not 0.0214)")
+        '\\\\text{(rounds to }-0.0215\\\\text{, not }0.0214\\\\text{)}'
+        """
+        pieces, at = [], 0
+        for match in _NUMBER.finditer(prose):
+            if match.start() > at:
+                pieces.append(rf"\text{{{self.prose(prose[at:match.start()])}}}")
+            pieces.append(latex_number(match[0]))
+            at = match.end()
+        if at < len(prose):
+            pieces.append(rf"\text{{{self.prose(prose[at:])}}}")
+        return "".join(pieces)
 
     def _row(self, row):
         sides = [self.math(s) for s in row.sides[:-1]]
         last = row.sides[-1]
         pieces = self.printer(last).pieces(last.expr) if row.breaks else [("", self.math(last))]
         line = "  " + sides[0] + " &= " + " = ".join(sides[1:] + [pieces[0][1]])
-        line += "".join(f" \\\\\n  &\\quad {op} {text}" for op, text in pieces[1:])
+        # {} makes a leading operator binary, so LaTeX and MathJax space it alike
+        line += "".join(f" \\\\\n  &\\quad {{}}{op} {text}" for op, text in pieces[1:])
         if row.note:
             line += " && " + "".join(
-                rf"\text{{{self.prose(p)}}}" if isinstance(p, str) else self.math(p) for p in row.note
+                self.note_text(p) if isinstance(p, str) else self.math(p) for p in row.note
             )
         return line
 
