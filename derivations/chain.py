@@ -73,8 +73,10 @@ class Printable:
 
         return to_markdown(self, **options)
 
-    def _repr_markdown_(self):
-        return self.to_markdown()
+    def _repr_markdown_(self):  # Jupyter: no '#' headings, which would fill the notebook's contents
+        from derivations.printing import to_notebook
+
+        return to_notebook(self)
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,9 +28,13 @@ def test_methods_and_jupyter_display():
     assert d.to_text() == to_text(d)
     assert d.partials["w1"].to_latex(params=None) == to_latex(d.partials["w1"])
     markdown = d.partials["w1"]._repr_markdown_()
-    assert markdown == to_markdown(d.partials["w1"])
+    # Jupyter: the Markdown, with bold captions where a file has headings (a notebook's contents
+    # would list every derivation shown)
+    assert markdown == to_markdown(d.partials["w1"]).replace("### The partial $\\partial L/\\partial w_1$",
+                                                             "**The partial $\\partial L/\\partial w_1$**")
     assert "$$\n\\begin{aligned}" in markdown
-    assert d._repr_markdown_().startswith("## The chain rule")
+    assert d._repr_markdown_().startswith("**The chain rule")
+    assert not any(line.startswith("#") for line in d._repr_markdown_().splitlines())
     assert "\\frac{\\partial h_1}{\\partial w_1}" in d.factors["d_h1_d_w1"]._repr_markdown_()
 
 

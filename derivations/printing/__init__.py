@@ -55,6 +55,16 @@ def to_markdown(obj, **options):
     return _render(obj, "markdown", options)
 
 
+def to_notebook(obj, **options):
+    """``obj`` as Markdown for a Jupyter cell: as :func:`to_markdown`, with bold captions for headings.
+
+    >>> from derivations import derive
+    >>> to_notebook(derive().partials["w1"]).splitlines()[0]
+    '**The partial $\\\\partial L/\\\\partial w_1$**'
+    """
+    return _render(obj, "notebook", options)
+
+
 #: the options every printer takes (see derivations.printing.options)
 OPTIONS = ("params", "at", "weights", "biases", "digits", "compact", "document", "title", "author")
 
@@ -64,7 +74,7 @@ def _render(obj, form, options):
     unknown = [name for name in options if name not in OPTIONS]
     if unknown:
         raise TypeError(f"to_{form}() got an unexpected option {unknown[0]!r} (options: {', '.join(OPTIONS)})")
-    if options.get("document") and form != "latex":
+    if options.get("document") and form != "latex":  # (notebook included)
         raise OptionError("document", "a document is LaTeX: use to_latex (or --format latex)")
     if options.get("document") and build is not Layout.for_derivation:
         raise OptionError("document", "a document is made from a whole Derivation")

@@ -180,4 +180,16 @@ class MarkdownRenderer(LatexRenderer):
         return "#" * (heading.level + 1) + " " + self.inline(heading.parts, fractions="inline")
 
 
-RENDERERS = {"text": TextRenderer, "latex": LatexRenderer, "markdown": MarkdownRenderer}
+class NotebookRenderer(MarkdownRenderer):
+    """Markdown for a Jupyter cell: headings become bold captions.
+
+    A ``#`` heading in an output cell would join the notebook's table of
+    contents, once for every cell that shows a derivation.
+    """
+
+    def render_Heading(self, heading):
+        return f"**{self.inline(heading.parts, fractions='inline')}**"
+
+
+RENDERERS = {"text": TextRenderer, "latex": LatexRenderer, "markdown": MarkdownRenderer,
+             "notebook": NotebookRenderer}
