@@ -92,10 +92,10 @@ def test_values_are_substituted_and_rounded():
     values = {y_true: 1.0, y_pred: 0.5236951, Derivative(L, y_pred): -0.9526}
     loss = Mul(-2, Add(y_true, -y_pred, evaluate=False), evaluate=False)
     assert text(loss, values=values) == "-2(1 - 0.524)"
-    assert text(loss, values=values, digits=5) == "-2(1 - 0.5237)"
+    assert text(loss, values=values, digits=5) == "-2(1 - 0.52370)"  # 5 significant digits, the last a 0
     assert text(Derivative(L, y_pred), values=values) == "-0.953"
     # a negative number after a minus sign is bracketed; after a plus it is written as the article does
-    assert text(Add(y_true, -y_pred, evaluate=False), values={y_true: 1.0, y_pred: -0.5}) == "1 - (-0.5)"
+    assert text(Add(y_true, -y_pred, evaluate=False), values={y_true: 1.0, y_pred: -0.5}) == "1 - (-0.500)"
     assert text(Add(w1, x1, evaluate=False), values={w1: -2.0, x1: -1.0}) == "-2 + -1"
     assert latex(x1, values={x1: 1.349e-5}) == r"1.35 \cdot 10^{-5}"
 
