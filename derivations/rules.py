@@ -42,9 +42,20 @@ class ActivationFunction(Function):
     def _eval_evalf(self, prec):
         return self.explicit().evalf(prec)
 
+    #: how SymPy's own LaTeX (Jupyter's display of a factor's ``named``) writes the function
+    latex_name = None
+
+    def _latex(self, printer):
+        # f'(sum_h1) as the article writes it, not SymPy's d_{sigmoid}(sum_h1)
+        if self.latex_name is None:
+            return printer._print_Function(self)
+        return rf"{self.latex_name}\left({printer._print(self.args[0])}\right)"
+
 
 class sigmoid(ActivationFunction):
     """The logistic function 1/(1 + e^(-x)); the article's f."""
+
+    latex_name = r"f"
 
     def fdiff(self, argindex=1):
         return d_sigmoid(self.args[0])
@@ -55,6 +66,8 @@ class sigmoid(ActivationFunction):
 
 class d_sigmoid(ActivationFunction):
     """f'(x) for the sigmoid: f(x) (1 - f(x))."""
+
+    latex_name = r"f'"
 
     def fdiff(self, argindex=1):
         x = self.args[0]
@@ -68,6 +81,8 @@ class d_sigmoid(ActivationFunction):
 class d_tanh(ActivationFunction):
     """tanh'(x) = 1 - tanh(x)^2."""
 
+    latex_name = r"\\tanh'"
+
     def fdiff(self, argindex=1):
         x = self.args[0]
         return -2 * sympy.tanh(x) * d_tanh(x)
@@ -79,6 +94,8 @@ class d_tanh(ActivationFunction):
 class relu(ActivationFunction):
     """max(0, x)."""
 
+    latex_name = r"\\operatorname{ReLU}"
+
     def fdiff(self, argindex=1):
         return d_relu(self.args[0])
 
@@ -88,6 +105,8 @@ class relu(ActivationFunction):
 
 class d_relu(ActivationFunction):
     """relu'(x): 1 for x > 0, else 0 (the value 0 at x = 0 is the usual choice)."""
+
+    latex_name = r"\\operatorname{ReLU}'"
 
     def fdiff(self, argindex=1):
         return sympy.S.Zero
@@ -99,6 +118,8 @@ class d_relu(ActivationFunction):
 class softplus(ActivationFunction):
     """log(1 + e^x), a smooth relu."""
 
+    latex_name = r"\\operatorname{softplus}"
+
     def fdiff(self, argindex=1):
         return d_softplus(self.args[0])
 
@@ -108,6 +129,8 @@ class softplus(ActivationFunction):
 
 class d_softplus(ActivationFunction):
     """softplus'(x) = sigmoid(x)."""
+
+    latex_name = r"\\operatorname{softplus}'"
 
     def fdiff(self, argindex=1):
         return d_sigmoid(self.args[0])

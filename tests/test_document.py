@@ -76,7 +76,7 @@ def test_long_lines_break_and_notes_follow_their_row():
 def test_document_contents():
     source = to_latex(derive(), document=True)
     assert source.startswith(PREAMBLE)
-    assert r"\title{The chain rule, step by step: 2-2-1 network, sigmoid activations, mse loss}" in source
+    assert r"\title{The chain rule, step by step: 2-2-1 network, sigmoid activations, MSE loss}" in source
     assert source.count(r"\section{The partial") == 0  # compact: each factor once
     assert source.count(r"\frac{\partial L}{\partial w_") == 6 * 3 + 1  # chain, worked, full precision; one written out
     full = to_latex(derive(), document=True, compact=False)

@@ -125,3 +125,14 @@ def test_one_line_helpers():
     assert text_partial(d.partials["b1"]) == "∂L/∂b₁"
     assert text_definitions(d)[-1] == "L = (y_true - y_pred)²"
     assert text_rules(d) == ["f(x) = 1/(1 + e^-x), f'(x) = f(x)(1 - f(x))"]
+
+
+def test_sympys_own_latex_shows_f_prime_as_jupyter_does():
+    import sympy
+
+    d = derive()
+    shown = d.factors["d_h1_d_w1"].named._repr_latex_()  # what Jupyter shows for .named
+    assert "f'" in shown and "d_{sigmoid}" not in shown and "sigmoid" not in shown
+    assert sympy.latex(d.factors["d_h1_d_w1"].raw).count("f'") == 1
+    tanh = derive(Network((2, 2, 1), "tanh", "identity")).factors["d_h1_d_w1"].named
+    assert r"\tanh'" in sympy.latex(tanh)

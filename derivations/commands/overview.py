@@ -10,6 +10,7 @@ import nncore
 from derivations.chain import derive
 from derivations.commands.derive import emit_unicode
 from derivations.network import article_network
+from derivations.printing.layout import describe
 from derivations.printing import (
     text_chain, text_definitions, text_factor, text_partial, text_rules, text_written_out,
 )
@@ -43,7 +44,7 @@ def run(args):
 def render(compact=True):
     """The overview as text: the chains, the factors once, partials written out, the check on Alice."""
     d = derive(article_network())
-    lines = ["nnderive: the article's network (" + d.network.describe() + ")"]
+    lines = ["nnderive: the article's network (" + describe(d.network) + ")"]
     lines += [f"  {line}" for line in text_definitions(d)]
     lines += [f"  {rule}" for rule in text_rules(d)]
     lines += ["", "Every partial, by the chain rule:"]

@@ -42,7 +42,7 @@ class Layout:
     def for_derivation(self):
         d = self.derivation
         partials = [d.partials[name] for name in self.options.params]
-        blocks = [Heading(1, (f"The chain rule, step by step: {d.network.describe()}",))]
+        blocks = [Heading(1, (f"The chain rule, step by step: {describe(d.network)}",))]
         blocks += self.network()
         upstream = [f for f in self.forms.needed(partials) if f.kind == "upstream"]
         if upstream:
@@ -240,6 +240,18 @@ class Layout:
         o = self.options
         example = WorkedExample(self.derivation, o.point, o.values, o.digits, partials, factors)
         return example.blocks(level)
+
+
+def describe(network):
+    """The network in a line, its loss by name: "2-2-1 network, sigmoid activations, MSE loss".
+
+    >>> from derivations.network import article_network
+    >>> describe(article_network())
+    '2-2-1 network, sigmoid activations, MSE loss'
+    """
+    text = network.describe()
+    loss = f"{network.loss} loss"
+    return text[:-len(loss)] + f"{network.loss.upper()} loss" if text.endswith(loss) else text
 
 
 def _listing(items):

@@ -132,7 +132,8 @@ class LatexRenderer(Renderer):
         return formula.latex
 
     def prose(self, text):
-        return latex_escape(text)
+        # a number's minus sign is a minus, not a hyphen: "give the numbers $-7$, $-3$, 0"
+        return re.sub(r"(?<![\w-])-(\d+(?:\.\d+)?)", r"$-\1$", latex_escape(text))
 
     def inline(self, parts, **settings):
         return "".join(self.prose(p) if isinstance(p, str) else f"${self.math(p, **settings)}$" for p in parts)
