@@ -27,7 +27,7 @@ DESCRIPTION = (
 EXAMPLES = """\
   nnderive codegen -o article_gradients.py           pure Python (imports only math)
   nnderive codegen --target numpy -o grads_np.py     numpy, vectorized over samples
-  nnderive codegen --target c -o article_gradients.c C (only <math.h>)
+  nnderive codegen --target c -o article_gradients.c  C (only <math.h>)
   nnderive codegen --target c --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce"""
 
 
