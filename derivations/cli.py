@@ -103,6 +103,10 @@ def main(argv=None):
         try:
             try:
                 args, extras = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+                if extras and isinstance(getattr(args, "params", None), list) and not any(
+                    word.startswith("-") for word in extras
+                ):  # derive w1 --at alice b3: parameter names on both sides of an option
+                    args.params, extras = args.params + extras, []
                 if extras:
                     parser.commands.get(args.command, parser).unknown(extras)
             except SystemExit as exit:  # --help, --version, or a bad argument (already reported)

@@ -57,6 +57,7 @@ def test_parameters_as_arguments(capsys):
     status, positional, _ = run_cli(capsys, "derive", "w1", "b3", "--format", "latex")
     assert status == 0 and r"\partial w_1" in positional and r"\partial b_3" in positional
     assert run_cli(capsys, "derive", "--param", "w1", "--param", "b3", "--format", "latex")[1] == positional
+    assert run_cli(capsys, "derive", "w1", "--format", "latex", "b3")[1] == positional
     assert_usage_error(capsys, "derive", "w_1", match="unknown parameter 'w_1'; did you mean 'w1'?")
 
 
