@@ -145,7 +145,7 @@ def shim(directory):
     return directory
 
 
-def run_command(command, cwd, env, where):
+def run_command(command, cwd, env):
     result = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
                             timeout=TIMEOUT)
     return result.returncode, result.stdout, result.stderr
@@ -178,7 +178,7 @@ def split_comment(line):
 
 def run_sh_line(line, cwd, env, where):
     command, comment = split_comment(line)
-    status, out, err = run_command(command, cwd, env, where)
+    status, out, err = run_command(command, cwd, env)
     expected = EXIT.match(comment)
     expected = int(expected[1]) if expected else 0
     assert status == expected, f"{where}: `{command}` exited {status}, not {expected}\n{err[-2000:]}"
@@ -199,7 +199,7 @@ def run_console(code, cwd, env, where):
 
 
 def check_c(code, cwd, env, where):
-    status, source, err = run_command("nnderive codegen --target c", cwd, env, where)
+    status, source, err = run_command("nnderive codegen --target c", cwd, env)
     assert status == 0, err
     flat = " ".join(re.sub(r"/\*.*?\*/", " ", source, flags=re.S).split())
     declarations = re.sub(r"/\*.*?\*/", " ", code, flags=re.S).split(";")
