@@ -62,8 +62,8 @@ class Views:
     def to_markdown(self, **options):
         return seam.use("markdown")(self, **options)
 
-    def _repr_markdown_(self):
-        return self.to_markdown()
+    def _repr_markdown_(self):  # Jupyter: no '#' headings, which would fill the notebook's contents
+        return seam.use("notebook")(self)
 
 
 @dataclass(frozen=True, eq=False)

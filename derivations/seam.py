@@ -11,7 +11,7 @@ stays light (the ``nnderive`` command starts without SymPy).
 >>> use("text").__name__
 'to_text'
 >>> sorted(PROVIDED)
-['latex', 'markdown', 'numeric', 'text', 'verify']
+['latex', 'markdown', 'notebook', 'numeric', 'text', 'verify']
 """
 
 import importlib

@@ -24,6 +24,12 @@ DESCRIPTION = (
     "d_h1_d_w1) and every gradient line its chain-rule product as a comment."
 )
 
+EXAMPLES = """\
+  nnderive codegen -o article_gradients.py           pure Python (imports only math)
+  nnderive codegen --target numpy -o grads_np.py     numpy, vectorized over samples
+  nnderive codegen --target c -o article_gradients.c  C (only <math.h>)
+  nnderive codegen --target c --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce"""
+
 
 def add_arguments(parser):
     parser.add_argument(

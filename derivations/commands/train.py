@@ -44,6 +44,12 @@ BIG_FOR_C = 2_000
 #: ten thousand times the article's 1000: the loss history (a float per epoch) must fit in memory
 MAX_EPOCHS = 10_000_000
 
+EXAMPLES = """\
+  nnderive train --seed 0                        the article's network and data, a repeatable start
+  nnderive train --seed 0 --backend c --plot loss.png
+  nnderive train --net 2-3-1 --activation tanh --output-activation sigmoid --loss bce --seed 1
+  nnderive train --net 3-4-2 --activation relu --output-activation identity --data examples/samples.csv"""
+
 
 def _whole(minimum, maximum=None):
     def parse(text):

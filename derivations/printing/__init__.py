@@ -8,7 +8,8 @@ so what is shown and what is computed cannot drift apart.  ``Derivation``,
 
 Options (see :mod:`derivations.printing.options`): ``params`` (names to
 show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
-``weights``, ``biases``, ``digits``; ``to_latex`` also takes ``document``.
+``weights``, ``biases``, ``digits``, ``compact``; ``to_latex`` also takes
+``document``, ``title`` and ``author``.
 
 >>> from derivations import derive
 >>> d = derive()
@@ -16,7 +17,7 @@ show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
   ∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)
 >>> print(to_latex(d.factors["d_ypred_d_h1"]))
 \\begin{align*}
-  \\frac{\\partial y_{pred}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
+  \\frac{\\partial y_{\\text{pred}}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
 \\end{align*}
 >>> print(text_chain(d.partials["w1"]))
 ∂L/∂w₁ = ∂L/∂y_pred · ∂y_pred/∂h₁ · ∂h₁/∂w₁
@@ -36,6 +37,7 @@ from derivations.printing.render import RENDERERS
 __all__ = [
     "to_text", "to_latex", "to_markdown", "OptionError",
     "text_chain", "text_factor", "text_ratio", "text_partial", "text_definitions", "text_rules",
+    "text_written_out",
 ]
 
 
@@ -54,8 +56,18 @@ def to_markdown(obj, **options):
     return _render(obj, "markdown", options)
 
 
+def to_notebook(obj, **options):
+    """``obj`` as Markdown for a Jupyter cell: as :func:`to_markdown`, with bold captions for headings.
+
+    >>> from derivations import derive
+    >>> to_notebook(derive().partials["w1"]).splitlines()[0]
+    '**The partial $\\\\partial L/\\\\partial w_1$**'
+    """
+    return _render(obj, "notebook", options)
+
+
 #: the options every printer takes (see derivations.printing.options)
-OPTIONS = ("params", "at", "weights", "biases", "digits", "document", "view")
+OPTIONS = ("params", "at", "weights", "biases", "digits", "compact", "document", "title", "author", "view")
 
 
 def _render(obj, form, options):
@@ -66,7 +78,7 @@ def _render(obj, form, options):
     unknown = [name for name in options if name not in OPTIONS]
     if unknown:
         raise TypeError(f"to_{form}() got an unexpected option {unknown[0]!r} (options: {', '.join(OPTIONS)})")
-    if options.get("document") and form != "latex":
+    if options.get("document") and form != "latex":  # (notebook included)
         raise OptionError("document", "a document is LaTeX: use to_latex")
     if options.get("document") and not whole:
         raise OptionError("document", "a document is made from a whole Derivation")
@@ -79,7 +91,7 @@ def _render(obj, form, options):
     else:
         blocks = layout.for_factor(obj)
     if checked.document:
-        return document(blocks, layout.notation, checked.digits)
+        return document(blocks, layout.notation, checked.digits, checked.title, checked.author)
     return RENDERERS[form](layout.notation, checked.digits).render(blocks)
 
 
@@ -109,6 +121,18 @@ def text_partial(partial):
     """∂L/∂w₁: the name of a partial."""
     d = partial.derivation
     return _text(Derivative(d.graph.loss, partial.param), notation=Notation(d.network))
+
+
+def text_written_out(partial):
+    """∂L/∂w₁ = ... in the inputs, the target and the parameters, broken at its factors."""
+    from derivations.printing.blocks import Display, row
+    from derivations.printing.render import TextRenderer
+    from sympy import Mul
+
+    d = partial.derivation
+    raw = Forms(d).raw_partial(partial)
+    display = Display((row(Derivative(d.graph.loss, partial.param), raw, breaks=isinstance(raw, Mul)),))
+    return TextRenderer(Notation(d.network), None).render_Display(display).replace("\n  ", "\n").strip(" ")
 
 
 def text_definitions(derivation):

@@ -49,13 +49,16 @@ class Layout:
             blocks += self.network()
             return blocks + LayerBlocks(d, self.notation, self.options).blocks()
         partials = [d.partials[name] for name in self.options.params]
-        blocks = [Heading(1, (f"The chain rule, step by step: {d.network.describe()}",))]
+        blocks = [Heading(1, (f"The chain rule, step by step: {describe(d.network)}",))]
         blocks += self.network()
         upstream = [f for f in self.forms.needed(partials) if f.kind == "upstream"]
         if upstream:
             blocks += self.upstream(upstream)
-        for p in partials:
-            blocks += self.partial(p)
+        if self.options.compact:
+            blocks += self.compact(partials)
+        else:
+            for p in partials:
+                blocks += self.partial(p)
         if self.options.point is not None:
             blocks += self.worked(partials)
         if view == "both":
@@ -191,6 +194,39 @@ class Layout:
             ]
         return blocks
 
+    # --- every parameter at once: each factor once ------------------------------------
+
+    def compact(self, partials):
+        """One chain per parameter, every factor once, and one partial written out.
+
+        The full form gives each parameter a section that repeats the factors
+        it shares with the others (∂L/∂y_pred appears in all nine of the
+        article's); here each is stated once.
+        """
+        forms = self.forms
+        chains = [row(Derivative(self.loss, p.param), forms.chain(p)) for p in partials]
+        factors = [f for f in forms.needed(partials) if f.kind != "upstream"]
+        blocks = [
+            Heading(2, ("Every partial, by the chain rule",)),
+            Paragraph(("Each partial is the product of one factor per step on its way to the loss:",)),
+            Display(tuple(chains)),
+            Paragraph(("with the factors",)),
+            Display(tuple(row(forms.ratio(f), forms.formula(f.named)) for f in factors)),
+        ]
+        for p in partials:
+            raw = forms.raw_partial(p) if p.n_paths == 1 and forms.raw_size(p) <= RAW_SYMBOLS else None
+            if raw is not None and len(text(raw, notation=self.notation)) <= RAW_LIMIT:
+                lhs = Derivative(self.loss, p.param)
+                blocks += [
+                    Heading(2, ("One partial written out: ", Math(lhs))),
+                    Paragraph(("Put every factor in, and every named quantity in terms of the inputs, the target "
+                               "and the parameters (the others are written out the same way; the full form, "
+                               "compact=False or --full, shows each one):",)),
+                    Display((row(lhs, raw, breaks=isinstance(raw, Mul)),)),
+                ]
+                break
+        return blocks
+
     def _route(self, p):
         if p.n_paths == 1:
             names = self.forms.path(p)
@@ -213,6 +249,18 @@ class Layout:
         o = self.options
         example = WorkedExample(self.derivation, o.point, o.values, o.digits, partials, factors)
         return example.blocks(level)
+
+
+def describe(network):
+    """The network in a line, its loss by name: "2-2-1 network, sigmoid activations, MSE loss".
+
+    >>> from derivations.network import article_network
+    >>> describe(article_network())
+    '2-2-1 network, sigmoid activations, MSE loss'
+    """
+    text = network.describe()
+    loss = f"{network.loss} loss"
+    return text[:-len(loss)] + f"{network.loss.upper()} loss" if text.endswith(loss) else text
 
 
 def _listing(items):

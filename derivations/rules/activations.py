@@ -32,6 +32,8 @@ from derivations.rules.base import Activation, ActivationFunction, Helper, Spell
 class sigmoid(ActivationFunction):
     """The logistic function 1/(1 + e^(-x)); the article's f."""
 
+    latex_name = r"f"
+
     def fdiff(self, argindex=1):
         return d_sigmoid(self.args[0])
 
@@ -41,6 +43,8 @@ class sigmoid(ActivationFunction):
 
 class d_sigmoid(ActivationFunction):
     """f'(x) for the sigmoid: f(x) (1 - f(x))."""
+
+    latex_name = r"f'"
 
     def fdiff(self, argindex=1):
         x = self.args[0]
@@ -137,6 +141,8 @@ static double d_sigmoid(double x)
 class d_tanh(ActivationFunction):
     """tanh'(x) = 1 - tanh(x)^2."""
 
+    latex_name = r"\tanh'"
+
     def fdiff(self, argindex=1):
         x = self.args[0]
         return -2 * sympy.tanh(x) * d_tanh(x)
@@ -189,6 +195,8 @@ static double d_tanh(double x)
 class relu(ActivationFunction):
     """max(0, x)."""
 
+    latex_name = r"\operatorname{ReLU}"
+
     def fdiff(self, argindex=1):
         return d_relu(self.args[0])
 
@@ -198,6 +206,8 @@ class relu(ActivationFunction):
 
 class d_relu(ActivationFunction):
     """relu'(x): 1 for x > 0, else 0 (the value 0 at x = 0 is the usual choice)."""
+
+    latex_name = r"\operatorname{ReLU}'"
 
     def fdiff(self, argindex=1):
         return sympy.S.Zero
@@ -279,6 +289,8 @@ LEAK = Rational(1, 100)
 class leaky_relu(ActivationFunction):
     """x for x > 0, else 0.01 x."""
 
+    latex_name = r"\operatorname{LReLU}"
+
     def fdiff(self, argindex=1):
         return d_leaky_relu(self.args[0])
 
@@ -288,6 +300,8 @@ class leaky_relu(ActivationFunction):
 
 class d_leaky_relu(ActivationFunction):
     """leaky_relu'(x): 1 for x > 0, else 0.01 (0.01 at the kink, as relu takes 0 there)."""
+
+    latex_name = r"\operatorname{LReLU}'"
 
     def fdiff(self, argindex=1):
         return sympy.S.Zero
@@ -367,6 +381,8 @@ static double d_leaky_relu(double x)
 class softplus(ActivationFunction):
     """log(1 + e^x), a smooth relu."""
 
+    latex_name = r"\operatorname{softplus}"
+
     def fdiff(self, argindex=1):
         return d_softplus(self.args[0])
 
@@ -376,6 +392,8 @@ class softplus(ActivationFunction):
 
 class d_softplus(ActivationFunction):
     """softplus'(x) = sigmoid(x)."""
+
+    latex_name = r"\operatorname{softplus}'"
 
     def fdiff(self, argindex=1):
         return d_sigmoid(self.args[0])
