@@ -1,4 +1,4 @@
-"""Derivations people can read: text for the terminal, LaTeX, Markdown, a full LaTeX document.
+"""Derivations people can read: text for the terminal, LaTeX, Markdown, HTML with MathML, a LaTeX document.
 
 Everything is printed from the :class:`~derivations.chain.Derivation` itself,
 so what is shown and what is computed cannot drift apart.  ``Derivation``,
@@ -33,7 +33,7 @@ from derivations.printing.printers import text as _text
 from derivations.printing.render import RENDERERS
 
 __all__ = [
-    "to_text", "to_latex", "to_markdown", "OptionError",
+    "to_text", "to_latex", "to_markdown", "to_html", "OptionError",
     "text_chain", "text_factor", "text_ratio", "text_partial", "text_definitions", "text_rules",
 ]
 
@@ -51,6 +51,11 @@ def to_latex(obj, **options):
 def to_markdown(obj, **options):
     """``obj`` as Markdown with ``$...$`` and ``$$...$$`` maths (GitHub, Jupyter, MathJax, KaTeX)."""
     return _render(obj, "markdown", options)
+
+
+def to_html(obj, **options):
+    """``obj`` as an HTML fragment with MathML maths (what ``nnderive html`` puts on its page)."""
+    return _render(obj, "html", options)
 
 
 #: the options every printer takes (see derivations.printing.options)
@@ -71,7 +76,13 @@ def _render(obj, form, options):
     blocks = build(layout) if build is Layout.for_derivation else build(layout, obj)
     if checked.document:
         return document(blocks, layout.notation, checked.digits)
-    return RENDERERS[form](layout.notation, checked.digits).render(blocks)
+    return _renderers()[form](layout.notation, checked.digits).render(blocks)
+
+
+def _renderers():
+    from derivations.printing.html import HtmlRenderer  # it imports render's base class: not at the top
+
+    return {**RENDERERS, "html": HtmlRenderer}
 
 
 def _subject(obj):
