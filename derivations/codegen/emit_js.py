@@ -199,9 +199,9 @@ class JavaScriptModule:
             BATCH.format(
                 n=len(ls.inputs),
                 n_params=len(ls.params),
-                n_targets=len(ls.targets),
                 inputs=", ".join(ls.inputs),
-                single="true" if one else "false",
+                check_y=CHECK_ONE_TARGET if one else CHECK_TARGET_ROWS.format(n_targets=len(ls.targets),
+                                                                           targets=", ".join(ls.targets)),
             ).strip("\n"),
         ]
         return "\n".join(parts) + "\n"
@@ -283,6 +283,12 @@ def rule(title):
     """``// --- title -----``: a section rule as wide as the code."""
     return f"// --- {title} ".ljust(WIDTH, "-")
 
+
+CHECK_ONE_TARGET = '  y = checkNumbers(y, "y");'
+CHECK_TARGET_ROWS = '''  y = Array.from(y, (row) => checkNumbers(row, "every row of y"));
+  if (y.some((row) => row.length !== {n_targets})) {{
+    throw new RangeError("every row of y needs {n_targets} numbers ({targets})");
+  }}'''
 
 BATCH = '''
 /** The mean loss over the samples (the rows of X, with targets y). */
@@ -368,11 +374,8 @@ function checkRows(X) {{
 
 function checkSamples(X, y) {{
   X = checkRows(X);
-  y = {single} ? checkNumbers(y, "y") : Array.from(y, (row) => checkNumbers(row, "every row of y"));
+{check_y}
   if (y.length !== X.length) throw new RangeError(`y has ${{y.length}} targets for ${{X.length}} samples`);
-  if (!{single} && y.some((row) => row.length !== {n_targets})) {{
-    throw new RangeError("every row of y needs {n_targets} numbers (TARGETS)");
-  }}
   return [X, y];
 }}
 '''
