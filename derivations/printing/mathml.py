@@ -19,7 +19,7 @@ result natively (MathML Core: Chromium 109+, Firefox, Safari).
 """
 
 import re
-from html import escape
+from html import escape, unescape
 from xml.dom.minidom import Node, parseString
 
 from sympy.printing.mathml import MathMLPresentationPrinter
@@ -168,7 +168,7 @@ class MathMLPrinter(ArticleMath, MathMLPresentationPrinter):
         finally:
             self._dom_wanted = caller_wants_dom
         if isinstance(result, Node):
-            result = result.toxml()
+            result = _characters(result.toxml())
         if caller_wants_dom:
             return parseString(f"<mrow>{result}</mrow>").documentElement
         return result
@@ -185,6 +185,11 @@ class MathMLPrinter(ArticleMath, MathMLPresentationPrinter):
 
     def doprint(self, expr):
         return self._print(expr)
+
+
+def _characters(markup):
+    """SymPy's named entities (``&ExponentialE;``), which XML does not know, as the characters they are."""
+    return re.sub(r"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z]+;", lambda m: unescape(m[0]), markup)
 
 
 def mathml(expr, display=False, **settings):
