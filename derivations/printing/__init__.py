@@ -25,6 +25,7 @@ show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
 from sympy import Derivative
 
 from derivations.printing.document import document
+from derivations.printing.figure import latex_figure
 from derivations.printing.forms import Forms
 from derivations.printing.layout import Layout
 from derivations.printing.notation import Notation
@@ -75,7 +76,7 @@ def _render(obj, form, options):
     layout = Layout(derivation, checked)
     blocks = build(layout) if build is Layout.for_derivation else build(layout, obj)
     if checked.document:
-        return document(blocks, layout.notation, checked.digits)
+        return document(blocks, layout.notation, checked.digits, figure=latex_figure(derivation))
     return _renderers()[form](layout.notation, checked.digits).render(blocks)
 
 

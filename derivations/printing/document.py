@@ -1,4 +1,4 @@
-"""A complete LaTeX document: title, the network, one section per parameter, the worked example.
+"""A complete LaTeX document: title, the graph as a figure, the network, one section per parameter, the worked example.
 
 It needs only ``amsmath`` and ``geometry`` (both in texlive-latex-base) and
 compiles with ``pdflatex``; the body is what :class:`LatexRenderer` writes
@@ -25,8 +25,8 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def document(blocks, notation, digits):
-    """The blocks as a LaTeX document; a leading level-1 heading becomes its title."""
+def document(blocks, notation, digits, figure=""):
+    """The blocks as a LaTeX document; a leading level-1 heading becomes its title; ``figure`` follows it."""
     renderer = LatexRenderer(notation, digits, document=True)
     title = "The chain rule"
     if blocks and isinstance(blocks[0], Heading) and blocks[0].level == 1:
@@ -37,6 +37,7 @@ def document(blocks, notation, digits):
     return (
         PREAMBLE
         + f"\\title{{{title}}}\n\\author{{nnderive}}\n\\date{{}}\n\n\\begin{{document}}\n\\maketitle\n\n"
+        + (figure + "\n" if figure else "")
         + renderer.render(blocks)
         + "\n\\end{document}\n"
     )
