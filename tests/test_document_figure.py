@@ -47,7 +47,7 @@ def test_the_edges_join_the_nodes_they_connect():
 def test_big_networks_leave_the_weights_unlabelled():
     d = derive(Network((4, 8, 8, 1)))
     assert len(d.graph.weights) > MAX_LABELS
-    assert "$w_1$" not in latex_figure(d) and latex_figure(d).count(r"\qbezier") == 4 * 8 + 8 * 8 + 8 + 1
+    assert r"\scriptsize $w_1$" not in latex_figure(d) and latex_figure(d).count(r"\qbezier") == 4 * 8 + 8 * 8 + 8 + 1
 
 
 def test_the_document_carries_the_figure_and_still_compiles(tmp_path):
