@@ -117,7 +117,9 @@ class MathMLPrinter(ArticleMath, MathMLPresentationPrinter):
     _default_settings = {**MathMLPresentationPrinter._default_settings, **_OUR_SETTINGS}
 
     TIMES, SPACE, DOTS, LOG = "<mo>·</mo>", "<mo>&#x2062;</mo>", "<mo>⋯</mo>", "<mi>log</mi>"
-    MINUS, MINUS_OP, PLUS_OP, LPAR, RPAR = MINUS, MINUS, "<mo>+</mo>", "<mo>(</mo>", "<mo>)</mo>"
+    # brackets keep the text size (as in the article), rather than stretching around a subscript
+    MINUS, MINUS_OP, PLUS_OP = MINUS, MINUS, "<mo>+</mo>"
+    LPAR, RPAR = '<mo stretchy="false">(</mo>', '<mo stretchy="false">)</mo>'
     PARTIAL = '<mo form="prefix" rspace="0">∂</mo>'
 
     def __init__(self, settings=None):
@@ -146,7 +148,7 @@ class MathMLPrinter(ArticleMath, MathMLPresentationPrinter):
         return f"<msup>{name}<mo>′</mo></msup>" if derivative else name
 
     def _apply(self, name, argument):
-        return f"<mrow>{name}<mo>&#x2061;</mo><mo>(</mo>{argument}<mo>)</mo></mrow>"
+        return f"<mrow>{name}<mo>&#x2061;</mo>{self.LPAR}{argument}{self.RPAR}</mrow>"
 
     def _power(self, base, exponent):
         return f"<msup><mrow>{base}</mrow><mrow>{exponent}</mrow></msup>"
