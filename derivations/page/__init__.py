@@ -95,7 +95,7 @@ class Page:
             "param_options": "".join(
                 f'<option value="{n}"{" selected" if n == self.selected else ""}>{n}</option>' for n in self.names
             ),
-            "chains": "\n".join(self.chain(p) for p in d.partials.values()),
+            "chains": "\n".join([self.chain(p) for p in d.partials.values()] + [self.factors()]),
             "sample_controls": self.sample_controls(),
             "param_controls": self.param_controls(),
             "reset_label": f"Reset to {self.start_name()}",
@@ -133,16 +133,22 @@ class Page:
         lhs = self.math(Derivative(g.loss, partial.param))
         chain = MathMLPrinter({"notation": self.notation}).doprint(forms.chain(partial))
         numbers = "<mo>·</mo>".join(f'<mn data-q="{f.name}"></mn>' for f in partial.factors)
-        lines = [
-            f'<math display="block">{lhs[6:-7]}<mo>=</mo>{chain}<mo>=</mo>{numbers}'
-            f'<mo>=</mo><mn data-q="d_L_d_{partial.name}"></mn></math>'
-        ]
-        for f in partial.factors:
-            ratio = MathMLPrinter({"notation": self.notation}).doprint(forms.ratio(f))
-            side = MathMLPrinter({"notation": self.notation}).doprint(forms.right_side(f))
-            lines.append(f'<math display="block">{ratio}<mo>=</mo>{side}<mo>=</mo><mn data-q="{f.name}"></mn></math>')
+        line = (f'<math display="block">{lhs[6:-7]}<mo>=</mo>{chain}<mo>=</mo>{numbers}'
+                f'<mo>=</mo><mn data-q="d_L_d_{partial.name}"></mn></math>')
         hidden = "" if partial.name == self.selected else " hidden"
-        return f'<div class="chain" data-param="{partial.name}"{hidden}>\n' + "\n".join(lines) + "\n</div>"
+        return f'<div class="chain" data-param="{partial.name}"{hidden}>{line}</div>'
+
+    def factors(self):
+        """Every factor's formula once (many chains share a factor); the script shows the chosen chain's."""
+        chosen = {f.name: i for i, f in enumerate(self.d.partials[self.selected].factors)}
+        blocks = []
+        for f in self.d.factors.values():
+            ratio = MathMLPrinter({"notation": self.notation}).doprint(self.forms.ratio(f))
+            side = MathMLPrinter({"notation": self.notation}).doprint(self.forms.right_side(f))
+            shown = f' style="order: {chosen[f.name]}"' if f.name in chosen else " hidden"
+            blocks.append(f'<div class="factor" data-factor="{f.name}"{shown}><math display="block">{ratio}'
+                          f'<mo>=</mo>{side}<mo>=</mo><mn data-q="{f.name}"></mn></math></div>')
+        return '<div class="factors">' + "\n".join(blocks) + "</div>"
 
     # --- controls ------------------------------------------------------------------------------
 

@@ -95,7 +95,13 @@ function select(param) {
   for (const panel of document.querySelectorAll(".chain[data-param]")) {
     panel.hidden = panel.dataset.param !== param;
   }
-  const factors = new Set(DATA.chains[param]);
+  const chain = DATA.chains[param];
+  for (const block of document.querySelectorAll(".factor[data-factor]")) {
+    const place = chain.indexOf(block.dataset.factor);
+    block.hidden = place < 0;
+    block.style.order = String(place);  // in the chain's order, whatever the order on the page
+  }
+  const factors = new Set(chain);
   for (const row of document.querySelectorAll("#values tr[data-row]")) {
     row.classList.toggle("lit", factors.has(row.dataset.row) || row.dataset.row === `d_L_d_${param}`);
   }
