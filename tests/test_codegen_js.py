@@ -181,6 +181,9 @@ def test_helpers_stay_finite_far_out(modules):
     ("gradients", ([1.0] * 9, [[1, 2]], [1, 0]), "RangeError", "y has 2 targets for 1 samples"),
     ("predict", ([1.0] * 9, []), "RangeError", "X has no samples"),
     ("loss", ([1.0] * 9, [["a", 2]], [1]), "TypeError", "must hold numbers"),
+    ("loss", ([1.0] * 9, [[None, 2]], [1]), "TypeError", "must hold numbers"),
+    ("loss", ([True] + [1.0] * 8, [[1, 2]], [1]), "TypeError", "params must hold numbers"),
+    ("sgd_step", ([1.0] * 9, [1, 2], "", 0.1), "TypeError", "y must hold numbers"),
 ])
 def test_bad_arguments_throw_one_clear_error(modules, call, args, kind, match):
     with pytest.raises(NodeError, match=match) as error:

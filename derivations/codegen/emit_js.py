@@ -351,8 +351,10 @@ function mean(values) {{
   return (sum + lost) / values.length;
 }}
 
+// numbers, or text that reads as one (as Python's float() takes it); not true, null or ""
 function checkNumbers(values, what) {{
-  const numbers = Array.from(values, Number);
+  const numeric = (v) => typeof v === "number" || (typeof v === "string" && v.trim() !== "");
+  const numbers = Array.from(values, (v) => (numeric(v) ? Number(v) : NaN));
   if (numbers.some((v) => Number.isNaN(v))) throw new TypeError(`${{what}} must hold numbers`);
   return numbers;
 }}
