@@ -393,3 +393,39 @@ def render(source, fmt="svg", dot=None):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GraphvizError(f"dot failed: {message[0] if message else f'exit status {done.returncode}'}")
     return done.stdout
+
+
+class GraphPicture:
+    """The computation graph as a picture for Jupyter: ``_repr_svg_`` runs Graphviz's ``dot``.
+
+    Where ``dot`` is not installed, Jupyter falls back to the text
+    representation, which says so; ``source`` is the DOT text either way.
+
+    >>> from derivations import derive
+    >>> p = picture(derive(), highlight="w1")
+    >>> p.source == to_dot(derive(), highlight="w1")
+    True
+    """
+
+    def __init__(self, derivation, labels="factors", highlight=None):
+        self.source = to_dot(derivation, labels, highlight)
+        self.description = derivation.network.describe()
+
+    def svg(self):
+        """The SVG text (raises :class:`GraphvizError` without Graphviz)."""
+        return render(self.source, "svg").decode("utf-8")
+
+    def _repr_svg_(self):
+        try:
+            return self.svg()
+        except GraphvizError:
+            return None  # Jupyter shows the text representation instead
+
+    def __repr__(self):
+        drawn = "" if shutil.which("dot") else " (install Graphviz to see it drawn; .source is the DOT)"
+        return f"<computation graph of a {self.description}{drawn}>"
+
+
+def picture(derivation, labels="factors", highlight=None):
+    """The computation graph of ``derivation`` as a :class:`GraphPicture` (drawn in Jupyter)."""
+    return GraphPicture(derivation, labels, highlight)

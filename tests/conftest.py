@@ -95,3 +95,20 @@ def require_root(why):
         if os.environ.get("NNDERIVE_REQUIRE_TOOLS"):
             pytest.fail(f"CI runs the tests as root, which {why} needs")
         pytest.skip(f"{why} needs root")
+
+
+def require_module(name):
+    """Import a Python package some tests drive (playwright, nbclient); skip without it, except in CI.
+
+    The test extra (``pip install -e '.[test]'``) installs them, so in CI a
+    missing one fails its tests instead of silently skipping them.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if os.environ.get("NNDERIVE_REQUIRE_TOOLS"):
+            pytest.fail(f"the Python package {name} is required in CI (NNDERIVE_REQUIRE_TOOLS is set): "
+                        "pip install -e '.[test]'")
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]' installs it)")

@@ -98,7 +98,7 @@ def test_python_m_nncore_runs_the_articles_script():
 
 
 DOCS = {"overview": "derive.md", "derive": "derive.md", "codegen": "codegen.md", "train": "train.md",
-        "check": "check.md", "graph": "graph.md"}
+        "check": "check.md", "graph": "graph.md", "html": "page.md", "notebook": "page.md"}
 
 
 @pytest.mark.parametrize("module", COMMANDS, ids=lambda m: m.NAME)

@@ -1,4 +1,4 @@
-"""Derivations people can read: text for the terminal, LaTeX, Markdown, a full LaTeX document.
+"""Derivations people can read: text for the terminal, LaTeX, Markdown, HTML with MathML, a LaTeX document.
 
 Everything is printed from the :class:`~derivations.chain.Derivation` itself,
 so what is shown and what is computed cannot drift apart.  ``Derivation``,
@@ -27,6 +27,7 @@ from sympy import Derivative
 
 from derivations.chain import Derivation, Factor, Partial
 from derivations.printing.document import document
+from derivations.printing.figure import latex_figure
 from derivations.printing.forms import Forms
 from derivations.printing.layout import Layout
 from derivations.printing.notation import Notation
@@ -35,7 +36,7 @@ from derivations.printing.printers import text as _text
 from derivations.printing.render import RENDERERS
 
 __all__ = [
-    "to_text", "to_latex", "to_markdown", "OptionError",
+    "to_text", "to_latex", "to_markdown", "to_html", "OptionError",
     "text_chain", "text_factor", "text_ratio", "text_partial", "text_definitions", "text_rules",
     "text_written_out",
 ]
@@ -66,6 +67,11 @@ def to_notebook(obj, **options):
     return _render(obj, "notebook", options)
 
 
+def to_html(obj, **options):
+    """``obj`` as an HTML fragment with MathML maths (what ``nnderive html`` puts on its page)."""
+    return _render(obj, "html", options)
+
+
 #: the options every printer takes (see derivations.printing.options)
 OPTIONS = ("params", "at", "weights", "biases", "digits", "compact", "document", "title", "author", "view")
 
@@ -91,8 +97,15 @@ def _render(obj, form, options):
     else:
         blocks = layout.for_factor(obj)
     if checked.document:
-        return document(blocks, layout.notation, checked.digits, checked.title, checked.author)
-    return RENDERERS[form](layout.notation, checked.digits).render(blocks)
+        return document(blocks, layout.notation, checked.digits, checked.title, checked.author,
+                        figure=latex_figure(derivation))
+    return _renderers()[form](layout.notation, checked.digits).render(blocks)
+
+
+def _renderers():
+    from derivations.printing.html import HtmlRenderer  # it imports render's base class: not at the top
+
+    return {**RENDERERS, "html": HtmlRenderer}
 
 
 # --- one-line helpers, for other commands' messages ----------------------------------

@@ -1,4 +1,4 @@
-"""A complete LaTeX document: title, the network, one section per parameter, the worked example.
+"""A complete LaTeX document: title, the graph as a figure, the network, one section per parameter, the worked example.
 
 It needs only ``amsmath`` and ``geometry`` (both in texlive-latex-base) and
 compiles with ``pdflatex``; the body is what :class:`LatexRenderer` writes
@@ -26,8 +26,8 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def document(blocks, notation, digits, title=None, author=None):
-    """The blocks as a LaTeX document; a leading level-1 heading becomes its title (unless ``title`` is given).
+def document(blocks, notation, digits, title=None, author=None, figure=""):
+    """The blocks as a LaTeX document; a leading level-1 heading becomes its title (unless ``title`` is given); ``figure`` follows it.
 
     >>> from derivations import derive
     >>> from derivations.printing import to_latex
@@ -47,6 +47,7 @@ def document(blocks, notation, digits, title=None, author=None):
     return (
         PREAMBLE
         + f"\\title{{{title}}}\n\\author{{{author}}}\n\\date{{}}\n\n\\begin{{document}}\n\\maketitle\n\n"
+        + (figure + "\n" if figure else "")
         + renderer.render(blocks)
         + "\n\\end{document}\n"
     )

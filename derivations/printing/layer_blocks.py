@@ -25,6 +25,8 @@ from derivations.printing.printers import latex, text
 
 #: the map lists every parameter up to this many; past it, the rule and the first layer's entries
 MAP_LIMIT = 12
+#: the worked example shows a gradient matrix of at most this many rows and columns, else its entry [1,1]
+GRID_LIMIT = (3, 4)
 
 
 class Spell:
@@ -56,15 +58,14 @@ class Spell:
         return Formula(shown, latex_number(shown))
 
     def vector(self, values, digits):
-        """A column vector written as a transposed row: (a, b)ᵀ; one entry is just the number."""
+        """A column vector written as a transposed row, (a, b)ᵀ, so it takes one line; one entry is the number."""
         shown = [format_number(v, digits) for v in values]
         if len(shown) == 1:
             return Formula(shown[0], latex_number(shown[0]))
-        return Formula(f"({', '.join(shown)})ᵀ",
-                       r"\begin{pmatrix}" + r" \\ ".join(latex_number(s) for s in shown) + r"\end{pmatrix}")
+        return Formula(f"({', '.join(shown)})ᵀ", "(" + ", ".join(latex_number(s) for s in shown) + r")^{\top}")
 
     def grid(self, rows, digits):
-        """A matrix of numbers: [[a, b], [c, d]] / pmatrix."""
+        """A matrix of numbers: [[a, b], [c, d]] / pmatrix (keep it small: see :data:`GRID_LIMIT`)."""
         shown = [[format_number(v, digits) for v in r] for r in rows]
         if len(shown) == 1 and len(shown[0]) == 1:
             return Formula(shown[0][0], latex_number(shown[0][0]))
@@ -257,9 +258,14 @@ class LayerBlocks:
             rows.append(formula_row(s.matrix("delta", layer.index), s.vector(v.delta[0], digits)))
         for layer, v in zip(self.view, values):
             l = layer.index
-            rows.append(formula_row(Formula(f"∂L/∂W{superscript(l)}", rf"\frac{{\partial L}}{{\partial W^{{{l}}}}}"),
-                                    s.join(s.matrix("delta", l), TIMES, s.transposed("a", l - 1)),
-                                    s.grid(v.dW, digits)))
+            gradient = Formula(f"∂L/∂W{superscript(l)}", rf"\frac{{\partial L}}{{\partial W^{{{l}}}}}")
+            if v.dW.shape[0] <= GRID_LIMIT[0] and v.dW.shape[1] <= GRID_LIMIT[1]:
+                rows.append(formula_row(gradient, s.join(s.matrix("delta", l), TIMES, s.transposed("a", l - 1)),
+                                        s.grid(v.dW, digits)))
+            else:  # a big matrix would run off the page: its first entry, as the pattern
+                rows.append(formula_row(s.join(gradient, "[1,1]"), s.join(s.matrix("delta", l), "[1] ",
+                                                                          s.matrix("a", l - 1), "[1]"),
+                                        s.number(v.dW[0, 0], digits)))
         where = f" at {o.point.name}" if o.point.name else ""
         intro = (f"The same numbers{where} as vectors and matrices (each entry rounded to {digits} significant "
                  "digits from the exact value): the entries of ", s.matrix("delta", 1),

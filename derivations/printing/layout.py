@@ -18,7 +18,7 @@ from derivations.printing.layer_blocks import LayerBlocks
 from derivations.printing.forms import Forms, activate, product, total, weighted_sum
 from derivations.printing.notation import Notation, latex_name, text_name
 from derivations.printing.printers import text
-from derivations.printing.worked import WorkedExample, output_note
+from derivations.printing.worked import BREAK_TERMS, WorkedExample, output_note
 
 #: the raw form is shown when its text is at most this long
 RAW_LIMIT = 320
@@ -26,8 +26,6 @@ RAW_LIMIT = 320
 RAW_SYMBOLS = 80
 #: paths are listed one by one when there are at most this many
 MAX_LISTED_PATHS = 6
-#: an upstream sum or path list longer than this is written one term per line
-BREAK_TERMS = 2
 
 
 class Layout:
