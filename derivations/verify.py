@@ -62,21 +62,22 @@ def verify(derivation, points=3, seed=0, layers=True):
     return how
 
 
-def verify_layers(derivation, points=3, seed=0):
+def verify_layers(derivation, points=3, seed=0, view=None):
     """Prove the layer view equal to the scalar chain, entry by entry; ``{entry: how}``.
 
     Each entry of BP4's δˡ (aˡ⁻¹)ᵀ and BP3's δˡ is compared with the scalar
     partial it maps to (``W1[1,2]`` with ∂L/∂w2), and each δ with the
     product of the scalar chain it stands for (δ for h1 with ∂L/∂h1 ·
     f'(sum_h1)), both written out in inputs, targets and parameters; the
-    difference is shown to vanish as :func:`verify` shows it.
+    difference is shown to vanish as :func:`verify` shows it.  ``view`` is the
+    layer view to prove (default: the derivation's own).
 
     >>> from derivations import derive
     >>> proofs = verify_layers(derive())
     >>> proofs["W1[1,2]"], proofs["delta1[1]"], len(proofs)
     ('symbolic', 'symbolic', 12)
     """
-    view = derivation.layers
+    view = derivation.layers if view is None else view
     rng = random.Random(seed)
     how = {}
     for layer in view:
