@@ -41,6 +41,7 @@ from derivations.codegen import load
 from derivations.errors import Argument, NnderiveError
 from derivations.network import article_network, require_network
 from derivations.numeric import as_finite_array
+from derivations.rules import ACTIVATIONS
 
 #: the backends and what they run
 BACKENDS = {
@@ -187,9 +188,6 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
                     tuple(history))
 
 
-#: where bounded output activations saturate, by name: there their slope, and so the gradient, vanishes
-#: (a property of the rule; it can move into the rule records of derivations.rules)
-SATURATES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
 #: an output within this fraction of its range from a bound is saturated (the slope is below ~1e-6)
 SATURATED = 1e-6
 
@@ -208,9 +206,9 @@ def saturation(result, X, y):
     True
     """
     activation = result.network.activations[-1]
-    if activation not in SATURATES:
+    if ACTIVATIONS[activation].bounds is None:  # an unbounded output never saturates
         return None
-    low, high = SATURATES[activation]
+    low, high = ACTIVATIONS[activation].bounds
     out = np.asarray(result.predict(X), dtype=float).reshape(len(X), -1)
     target = np.asarray(y, dtype=float).reshape(len(X), -1)
     at_bound = np.minimum(out - low, high - out) < SATURATED * (high - low)

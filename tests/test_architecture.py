@@ -16,6 +16,7 @@ import pytest
 import nncore
 from derivations import Network, article_network, check, derive
 from derivations.codegen import TARGETS, generate
+from derivations.page import build_page
 from derivations.rules import ACTIVATIONS, LOSSES, helper_calls, helper_sources
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +256,7 @@ def test_every_activation_record_is_complete(name):
     if a.function is None:
         return  # the identity: nothing to write, nothing to call
     assert a.spelling is not None and a.spelling.text and a.spelling.latex and a.definition
+    assert len(a.spelling.text_rules) == len(a.spelling.latex_rules) == len(a.spelling.mathml_rules) == 2
     for f in a.functions:
         assert f.__name__ in a.numpy, f"{name}: no numpy version of {f.__name__}"
         assert f.__name__ in a.calls, f"{name}: no generated-code call for {f.__name__}"
@@ -297,6 +299,7 @@ def test_leaky_relu_end_to_end():
     d = derive(net)
     assert set(d.verify().values()) <= {"symbolic", "exact", "numeric"}  # proved against sympy.diff
     assert "LReLU'(" in d.to_text() and r"\operatorname{LReLU}" in d.to_latex()
+    assert "<mi>LReLU</mi>" in build_page(net)  # the companion page, its MathML rule included
     for target in TARGETS:
         assert "leaky_relu" in generate(net, target)
 

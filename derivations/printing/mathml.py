@@ -25,6 +25,7 @@ from xml.dom.minidom import Node, parseString
 from sympy.printing.mathml import MathMLPresentationPrinter
 
 from derivations.printing.notation import format_number
+from derivations.rules import ACTIVATIONS
 from derivations.printing.printers import _OUR_SETTINGS, ArticleMath
 
 # --- names: the MathML spelling of the article's names (the LaTeX one is in notation.py) ----------
@@ -69,38 +70,6 @@ def mathml_number(text):
 
 
 MINUS = "<mo>−</mo>"
-
-#: each activation's definition and derivative in MathML; {f} is the function's name (already MathML)
-RULES = {
-    "sigmoid": (
-        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn>"
-        "<mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>",
-        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo>"
-        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>&#x2062;</mo>"
-        "<mo>(</mo><mn>1</mn><mo>−</mo>{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo>",
-    ),
-    "tanh": (
-        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac>"
-        "<mrow><msup><mi>e</mi><mi>x</mi></msup><mo>−</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow>"
-        "<mrow><msup><mi>e</mi><mi>x</mi></msup><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow>"
-        "</mfrac>",
-        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn><mo>−</mo>"
-        "<msup>{f}<mn>2</mn></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo>",
-    ),
-    "relu": (
-        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>max</mi><mo>&#x2061;</mo>"
-        "<mo>(</mo><mn>0</mn><mo>,</mo><mi>x</mi><mo>)</mo>",
-        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn>"
-        "<mtext>&#xA0;if&#xA0;</mtext><mi>x</mi><mo>&gt;</mo><mn>0</mn><mtext>, else&#xA0;</mtext><mn>0</mn>",
-    ),
-    "softplus": (
-        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>log</mi><mo>&#x2061;</mo>"
-        "<mo>(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mi>x</mi></msup><mo>)</mo>",
-        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn>"
-        "<mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>",
-    ),
-}
-
 
 def function_name(text):
     """An activation's name (f, σ, tanh, ReLU) as an identifier."""
@@ -213,7 +182,7 @@ def mathml(expr, display=False, **settings):
 def rule_mathml(activation, spelled_text):
     """``(definition, derivative)`` of an activation as MathML bodies, its name spelled ``spelled_text``."""
     f = function_name(spelled_text)
-    return tuple(r.format(f=f) for r in RULES[activation])
+    return tuple(r.format(f=f) for r in ACTIVATIONS[activation].spelling.mathml_rules)
 
 
 def path_mathml(text):

@@ -17,10 +17,11 @@ Names follow the article: ``w1`` is w₁ in text and ``w_1`` in LaTeX,
 """
 
 import math
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from derivations.naming import latex_name, superscript, text_name
-from derivations.rules import ACTIVATIONS, Spelling
+from derivations.rules import ACTIVATIONS
 
 __all__ = ["latex_name", "superscript", "text_name", "format_number", "rounded", "latex_number",
            "ARTICLE_SIGMOID", "Notation"]
@@ -77,9 +78,7 @@ def latex_number(text):
 
 
 #: the article's own name for the sigmoid, used when every layer is a sigmoid
-ARTICLE_SIGMOID = Spelling(
-    "f", "f", "the sigmoid", ACTIVATIONS["sigmoid"].spelling.text_rules, ACTIVATIONS["sigmoid"].spelling.latex_rules
-)
+ARTICLE_SIGMOID = replace(ACTIVATIONS["sigmoid"].spelling, text="f", latex="f")
 
 
 class Notation:

@@ -79,8 +79,13 @@ SIGMOID = Activation(
         "σ", r"\sigma", "the sigmoid",
         ("{f}(x) = 1/(1 + e^-x)", "{f}'(x) = {f}(x)(1 - {f}(x))"),
         (r"{f}(x) = \frac{{1}}{{1 + e^{{-x}}}}", r"{f}'(x) = {f}(x)\,(1 - {f}(x))"),
+        (
+            '{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>',
+            '<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo>{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>&#x2062;</mo><mo>(</mo><mn>1</mn><mo>−</mo>{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo>',
+        ),
     ),
     definition="sigmoid(x) = 1/(1 + e^-x)   (the article's f)",
+    bounds=(0.0, 1.0),
     calls={"sigmoid": "sigmoid", "d_sigmoid": "d_sigmoid"},
     helpers={
         "js": {
@@ -180,8 +185,13 @@ TANH = Activation(
         "tanh", r"\tanh", "the hyperbolic tangent",
         ("{f}(x) = (e^x - e^-x)/(e^x + e^-x)", "{f}'(x) = 1 - {f}²(x)"),
         (r"{f}(x) = \frac{{e^{{x}} - e^{{-x}}}}{{e^{{x}} + e^{{-x}}}}", r"{f}'(x) = 1 - {f}^2(x)"),
+        (
+            '{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mrow><msup><mi>e</mi><mi>x</mi></msup><mo>−</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow><mrow><msup><mi>e</mi><mi>x</mi></msup><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>',
+            '<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn><mo>−</mo><msup>{f}<mn>2</mn></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo>',
+        ),
     ),
     definition="tanh(x) = (e^x - e^-x)/(e^x + e^-x)",
+    bounds=(-1.0, 1.0),
     calls={"tanh": {"python": "math.tanh", "numpy": "np.tanh", "c": "tanh", "js": "Math.tanh"}, "d_tanh": "d_tanh"},
     helpers={
         "js": {
@@ -258,6 +268,10 @@ RELU = Activation(
         "ReLU", r"\operatorname{ReLU}", "the rectifier",
         ("{f}(x) = max(0, x)", "{f}'(x) = 1 if x > 0, else 0"),
         (r"{f}(x) = \max(0, x)", r"{f}'(x) = 1 \text{{ if }} x > 0 \text{{, else }} 0"),
+        (
+            '{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>max</mi><mo>&#x2061;</mo><mo>(</mo><mn>0</mn><mo>,</mo><mi>x</mi><mo>)</mo>',
+            '<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn><mtext>&#xA0;if&#xA0;</mtext><mi>x</mi><mo>&gt;</mo><mn>0</mn><mtext>, else&#xA0;</mtext><mn>0</mn>',
+        ),
     ),
     definition="relu(x) = max(0, x)",
     calls={"relu": "relu", "d_relu": "d_relu"},
@@ -367,6 +381,10 @@ LEAKY_RELU = Activation(
         "LReLU", r"\operatorname{LReLU}", "the leaky rectifier",
         ("{f}(x) = max(0.01x, x)", "{f}'(x) = 1 if x > 0, else 0.01"),
         (r"{f}(x) = \max(0.01x, x)", r"{f}'(x) = 1 \text{{ if }} x > 0 \text{{, else }} 0.01"),
+        (
+            '{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>max</mi><mo>&#x2061;</mo><mo>(</mo><mn>0.01</mn><mo>&#x2062;</mo><mi>x</mi><mo>,</mo><mi>x</mi><mo>)</mo>',
+            '<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn><mtext>&#xA0;if&#xA0;</mtext><mi>x</mi><mo>&gt;</mo><mn>0</mn><mtext>, else&#xA0;</mtext><mn>0.01</mn>',
+        ),
     ),
     definition="leaky_relu(x) = max(0.01 x, x)",
     calls={"leaky_relu": "leaky_relu", "d_leaky_relu": "d_leaky_relu"},
@@ -469,6 +487,10 @@ SOFTPLUS = Activation(
         "softplus", r"\operatorname{softplus}", "the softplus",
         ("{f}(x) = log(1 + e^x)", "{f}'(x) = 1/(1 + e^-x)"),
         (r"{f}(x) = \log(1 + e^{{x}})", r"{f}'(x) = \frac{{1}}{{1 + e^{{-x}}}}"),
+        (
+            '{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>log</mi><mo>&#x2061;</mo><mo>(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mi>x</mi></msup><mo>)</mo>',
+            '<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn><mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>',
+        ),
     ),
     definition="softplus(x) = log(1 + e^x)",
     calls={"softplus": "softplus", "d_softplus": "sigmoid"},  # softplus' is the sigmoid

@@ -45,7 +45,7 @@ class Spelling:
     """How an activation is written: its name in text and LaTeX, and its rule stated once.
 
     In the rules, ``{f}`` stands for the function's name (the article's f for
-    an all-sigmoid network, σ otherwise).
+    an all-sigmoid network, σ otherwise), already in the rule's own form.
     """
 
     text: str
@@ -53,6 +53,7 @@ class Spelling:
     called: str  # what prose calls it
     text_rules: tuple
     latex_rules: tuple
+    mathml_rules: tuple = ()  # presentation MathML, for the companion page
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class Activation:
     definition: str = ""  # for generated files' headers: "tanh(x) = ..."
     calls: "MappingProxyType" = field(default_factory=dict)
     helpers: "MappingProxyType" = field(default_factory=dict)
+    bounds: "tuple | None" = None  # (low, high) of a bounded f: where it saturates, its slope vanishes
 
     def __post_init__(self):
         for name in ("numpy", "calls", "helpers"):
