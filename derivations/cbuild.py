@@ -206,24 +206,26 @@ class CLibrary:
         return out[:, 0] if self.n_outputs == 1 else out
 
 
-def load(network=None, directory=None):
+def load(network=None, directory=None, style=None):
     """The C target for ``network`` (default: the article's), compiled and loaded.
 
+    ``style`` is as in :func:`derivations.codegen.generate` (None: chosen by size).
     Raises :class:`CompilerNotFound` without a C compiler and
     :class:`CompileError` if compilation fails.
     """
+    from derivations.codegen.layered import resolve_style
     from derivations.network import require_network
 
     network = require_network(network, "load")
-    return _load(network, None if directory is None else str(directory))
+    return _load(network, None if directory is None else str(directory), resolve_style(network, "c", style))
 
 
 @lru_cache(maxsize=32)
-def _load(network, directory):
+def _load(network, directory, style):
     from derivations.chain import derive
     from derivations.codegen import generate
 
-    source = generate(network, "c")
+    source = generate(network, "c", style)
     path = compile_source(source, directory)
     d = derive(network)
     return CLibrary(path, [p.name for p in d.params], len(d.inputs), len(d.targets), source)

@@ -128,6 +128,28 @@ static double d_sigmoid(double x)
 }
 """, needs=("sigmoid",)),
         },
+        # the layer style: whole arrays and loops, so one exp of a number that cannot overflow,
+        # e = e^-|x|, and no branch: f(x) = 1/(1 + e) for x >= 0, e/(1 + e) below
+        "numpy_layers": {
+            "sigmoid": Helper('''
+def sigmoid(x):
+    """The article's f(x) = 1/(1 + e^-x), elementwise, from one exp that cannot overflow:
+    with e = e^-|x| (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0.0, 1.0, e) / (1.0 + e)
+'''),
+        },
+        "c_layers": {
+            "sigmoid": Helper("""
+/* The article's f(x) = 1/(1 + e^-x) from one exp that cannot overflow: with e = e^-|x|
+ * (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below; no branch, so loops vectorize. */
+static inline double sigmoid(double x)
+{
+    const double e = exp(-fabs(x));
+    return (x >= 0.0 ? 1.0 : e) / (1.0 + e);
+}
+"""),
+        },
     },
 )
 
