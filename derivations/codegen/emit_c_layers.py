@@ -27,6 +27,8 @@ from derivations.codegen.layered import LayerHelpers, Plan, equations, style_com
 TARGET = "c"
 #: the most bytes a block's work arrays take (they live on the stack)
 BLOCK_BYTES = 256 * 1024
+#: samples a loop takes at a time, held in registers (two or four vector registers' worth)
+LANES = 8
 
 
 class LayerCPrinter(LayerHelpers, HelperCalls, C99CodePrinter):
@@ -42,21 +44,21 @@ def emit(derivation):
 
 
 def block_size(plan):
-    """Samples per block: up to 64 (a multiple of 4 when more than 4), its work arrays within BLOCK_BYTES."""
+    """Samples per block: up to 64, a multiple of LANES, its work arrays within BLOCK_BYTES (if it can)."""
     sizes = plan.sizes
-    per_sample = sizes[0] + 3 * sum(sizes[1:]) + sizes[-1] + max(sizes[:-1])
-    block = max(1, min(64, BLOCK_BYTES // (8 * per_sample)))
-    return block - block % 4 if block > 4 else block
+    per_sample = sizes[0] + 3 * sum(sizes[1:]) + sizes[-1]
+    block = min(64, BLOCK_BYTES // (8 * per_sample))
+    return max(LANES, block - block % LANES)
 
 
 Z, A, Y = Symbol("z"), Symbol("a"), Symbol("y")
 
 
-def reads(expr, layer, indent, row="j"):
+def reads(expr, layer, indent, row="j", column="s", skip=False):
     """``const double z = q->Z_2[j][s], ...;`` for the element symbols ``expr`` reads."""
     arrays = {Z: f"Z_{layer}", A: f"A_{layer}", Y: "Y"}
-    used = [f"{symbol} = q->{arrays[symbol]}[{row}][s]" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
-    return [f"{indent}const double {', '.join(used)};"] if used else []
+    used = [f"{symbol} = q->{arrays[symbol]}[{row}][{column}]" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
+    return [f"{indent}const double {', '.join(used)};"] if used and not skip else []
 
 
 class CLayers:
@@ -77,8 +79,8 @@ class CLayers:
         at = ", ".join(f"W_{layer.name}_AT = {layer.weight_at}" for layer in p.layers)
         bias_at = ", ".join(f"b_{layer.name}_AT = {layer.bias_at}" for layer in p.layers)
         return [
-            "/* The layer sizes, inputs first: layer l has N_l neurons (N_IN: the widest layer input). */",
-            *wrap(f"enum {{ {sizes}, N_IN = {max(p.sizes[:-1])} }};", hang="    ", width=96),
+            "/* The layer sizes, inputs first: layer l has N_l neurons. */",
+            *wrap(f"enum {{ {sizes} }};", hang="    ", width=96),
             "/* Where each layer's parameters start in params and grad: every W_l (row by row: one row",
             " * per neuron, one column per input), then every b_l. */",
             *wrap(f"enum {{ {at}, {bias_at} }};", hang="    ", width=96),
@@ -91,7 +93,6 @@ class CLayers:
             l = layer.name
             rows.append(f"    double Z_{l}[N_{l}][NN_BLOCK], A_{l}[N_{l}][NN_BLOCK], delta_{l}[N_{l}][NN_BLOCK];")
         rows.append(f"    double Y[N_{p.output.name}][NN_BLOCK];    /* the targets */")
-        rows.append("    double At[NN_BLOCK][N_IN];    /* a layer's input A_(l-1), transposed, for BP4 */")
         return [
             "/* One block of samples, one column each, as in the equations: every layer's Z, A and delta. */",
             "struct nn_block {", *rows, "};",
@@ -104,32 +105,30 @@ class CLayers:
         body = []
         for layer in p.layers:
             l, prev = layer.name, layer.index - 1
-            f = self.expr(p.activation(layer, Z))
             body += [
                 f"    /* layer {l}: Z_{l} = W_{l} A_{prev} + b_{l}, A_{l} = f(Z_{l}) with f = {layer.activation.name} */",
                 "    {",
                 f"        const double (*W)[N_{prev}] = (const double (*)[N_{prev}])(params + W_{l}_AT);",
                 f"        const double *b = params + b_{l}_AT;",
-                f"        for (int j = 0; j < N_{l}; j++) {{",
-                f"            double *restrict zj = q->Z_{l}[j], *restrict aj = q->A_{l}[j];",
-                "            for (long s = 0; s < m; s++)",
-                "                zj[s] = b[j];",
-                f"            for (int k = 0; k < N_{prev}; k++) {{",
-                "                const double w = W[j][k];",
-                f"                const double *restrict ak = q->A_{prev}[k];",
-                "                for (long s = 0; s < m; s++)",
-                "                    zj[s] += w * ak[s];    /* z = W a + b */",
+                f"        for (int j = 0; j < N_{l}; j++)",
+                "            for (long s = 0; s < cols; s += NN_LANES) {",
+                "                double z[NN_LANES];",
+                "                for (int t = 0; t < NN_LANES; t++)",
+                "                    z[t] = b[j];",
+                f"                for (int k = 0; k < N_{prev}; k++)",
+                "                    for (int t = 0; t < NN_LANES; t++)",
+                f"                        z[t] += W[j][k] * q->A_{prev}[k][s + t];    /* z = W a + b */",
+                "                for (int t = 0; t < NN_LANES; t++) {",
+                f"                    q->Z_{l}[j][s + t] = z[t];",
+                f"                    q->A_{l}[j][s + t] = {self.printer.doprint(p.activation(layer, Symbol('z[t]')))};"
+                "    /* a = f(z) */",
+                "                }",
                 "            }",
-                "            for (long s = 0; s < m; s++) {",
-                "                const double z = zj[s];",
-                f"                aj[s] = {f};    /* a = f(z) */",
-                "            }",
-                "        }",
                 "    }",
             ]
         return [
-            "/* The forward pass of the m samples in the columns of q->A_0, layer by layer. */",
-            "NN_LOOPS static void forward(const double *params, struct nn_block *q, long m)",
+            "/* The forward pass of the block's cols columns (q->A_0), layer by layer. */",
+            "static void forward(const double *params, struct nn_block *q, long cols)",
             "{", *body, "}",
         ]
 
@@ -137,24 +136,14 @@ class CLayers:
         """BP3 and BP4 of one layer: the sums over the block of dL/db_l = delta_l and dL/dW_l = delta_l A^T."""
         l, prev = layer.name, layer.index - 1
         return [
-            f"    /* BP4: dL/dW_{l} += delta_{l} A_{prev}^T (a sum over the samples); BP3: dL/db_{l} += delta_{l} */",
+            f"    /* BP4: dL/dW_{l} += delta_{l} A_{prev}^T; BP3: dL/db_{l} += delta_{l} (sums over the samples) */",
             "    {",
             f"        double (*dW)[N_{prev}] = (double (*)[N_{prev}])(grad + W_{l}_AT);",
             f"        double *db = grad + b_{l}_AT;",
-            "        for (long s = 0; s < m; s++)",
-            f"            for (int k = 0; k < N_{prev}; k++)",
-            f"                q->At[s][k] = q->A_{prev}[k][s];",
             f"        for (int j = 0; j < N_{l}; j++) {{",
-            "            double *restrict dWj = dW[j];",
-            "            double sum = 0.0;",
-            "            for (long s = 0; s < m; s++) {",
-            f"                const double d = q->delta_{l}[j][s];",
-            "                const double *restrict at = q->At[s];",
-            f"                for (int k = 0; k < N_{prev}; k++)",
-            "                    dWj[k] += d * at[k];",
-            "                sum += d;",
-            "            }",
-            "            db[j] += sum;",
+            f"            for (int k = 0; k < N_{prev}; k++)",
+            f"                dW[j][k] += lanes_dot(q->delta_{l}[j], q->A_{prev}[k], cols);",
+            f"            db[j] += lanes_sum(q->delta_{l}[j], cols);",
             "        }",
             "    }",
         ]
@@ -165,11 +154,11 @@ class CLayers:
         L = out.name
         delta = p.output_delta(Z, A, Y)
         body = [
-            f"    /* BP1: {p.output_delta_words()} */",
+            f"    /* BP1: {p.output_delta_words()}; the padding columns carry none */",
             f"    for (int j = 0; j < N_{L}; j++)",
-            "        for (long s = 0; s < m; s++) {",
+            "        for (long s = 0; s < cols; s++) {",
             *reads(delta, L, "            "),
-            f"            q->delta_{L}[j][s] = {self.expr(delta)};",
+            f"            q->delta_{L}[j][s] = s < m ? {self.expr(delta)} : 0.0;",
             "        }",
         ]
         for layer in reversed(p.layers):
@@ -179,33 +168,29 @@ class CLayers:
             below = p.layers[layer.index - 2]
             l, k = layer.name, below.name
             fprime = p.fprime(below, Z, A)
+            step = "d[t]" if fprime is None else f"d[t] * ({self.expr(fprime)})"
             body += [
                 f"    /* BP2: delta_{k} = (W_{l}^T delta_{l}) * f'(Z_{k}) with f = {below.activation.name} */",
                 "    {",
                 f"        const double (*W)[N_{k}] = (const double (*)[N_{k}])(params + W_{l}_AT);",
-                f"        for (int k = 0; k < N_{k}; k++) {{",
-                f"            double *restrict dk = q->delta_{k}[k];",
-                "            for (long s = 0; s < m; s++)",
-                "                dk[s] = 0.0;",
-                f"            for (int j = 0; j < N_{l}; j++) {{",
-                "                const double w = W[j][k];",
-                f"                const double *restrict dj = q->delta_{l}[j];",
-                "                for (long s = 0; s < m; s++)",
-                "                    dk[s] += w * dj[s];",
+                f"        for (int k = 0; k < N_{k}; k++)",
+                "            for (long s = 0; s < cols; s += NN_LANES) {",
+                "                double d[NN_LANES] = {0.0};",
+                f"                for (int j = 0; j < N_{l}; j++)",
+                "                    for (int t = 0; t < NN_LANES; t++)",
+                f"                        d[t] += W[j][k] * q->delta_{l}[j][s + t];",
+                "                for (int t = 0; t < NN_LANES; t++) {",
+                *reads(fprime if fprime is not None else Z, k, "                    ", row="k", column="s + t",
+                       skip=fprime is None),
+                f"                    q->delta_{k}[k][s + t] = {step};",
+                "                }",
                 "            }",
+                "    }",
             ]
-            if fprime is not None:
-                body += [
-                    "            for (long s = 0; s < m; s++) {",
-                    *reads(fprime, k, "                ", row="k"),
-                    f"                dk[s] *= {self.expr(fprime)};",
-                    "            }",
-                ]
-            body += ["        }", "    }"]
         return [
-            "/* BP1-BP4 for the m samples of a forward block q: every delta, and the sums over the samples",
-            " * of dL/dW_l and dL/db_l added to grad[NN_N_PARAMS]. */",
-            "NN_LOOPS static void backward(const double *params, struct nn_block *q, long m, double *grad)",
+            "/* BP1-BP4 for a forward block q of m samples (in cols columns): every delta, and the sums over",
+            " * the samples of dL/dW_l and dL/db_l added to grad[NN_N_PARAMS]. */",
+            "static void backward(const double *params, struct nn_block *q, long m, long cols, double *grad)",
             "{", *body, "}",
         ]
 
@@ -244,14 +229,18 @@ class CLayers:
             f"#define NN_N_PARAMS {len(p.params)}",
             f"#define NN_N_INPUTS {len(p.inputs)}",
             f"#define NN_N_OUTPUTS {len(p.outputs)}",
-            "/* samples per block: their columns run through each layer's loops together */",
+            "/* samples per block: their columns run through each layer's loops together, NN_LANES at a",
+            " * time (a block is padded with zero columns to a multiple of NN_LANES) */",
             f"#define NN_BLOCK {block_size(p)}",
+            f"#define NN_LANES {LANES}",
             "",
             *self.sizes(),
             "",
             LOOPS.strip("\n"),
             "",
             *helpers,
+            LANE_SUMS.strip("\n"),
+            "",
             rule("a block of samples: BP1-BP4"),
             "",
             *self.block_struct(),
@@ -286,26 +275,53 @@ class CLayers:
 
 
 LOOPS = """
-/* The loops over a block's samples are where the time goes: GCC at -O2 vectorizes only loops of
- * a known length, so these functions ask for -O3's vectorizer (other compilers do it at -O2). */
+/* The loops over a block's samples are where the time goes; GCC at -O2 vectorizes only the
+ * simplest loops, so this file asks for its -O3 (other compilers vectorize at -O2). */
 #if defined(__GNUC__) && !defined(__clang__)
-#define NN_LOOPS __attribute__((optimize("O3")))
-#else
-#define NN_LOOPS
+#pragma GCC optimize("O3")
 #endif
 """
 
+LANE_SUMS = """
+/* The sum over a block's cols columns of u[s] v[s], in NN_LANES running sums (independent, so they
+ * fill a vector register), added at the end. */
+static double lanes_dot(const double *u, const double *v, long cols)
+{
+    double lane[NN_LANES] = {0.0}, total = 0.0;
+    for (long s = 0; s < cols; s += NN_LANES)
+        for (int t = 0; t < NN_LANES; t++)
+            lane[t] += u[s + t] * v[s + t];
+    for (int t = 0; t < NN_LANES; t++)
+        total += lane[t];
+    return total;
+}
+
+/* The sum over a block's cols columns of u[s], the same way. */
+static double lanes_sum(const double *u, long cols)
+{
+    double lane[NN_LANES] = {0.0}, total = 0.0;
+    for (long s = 0; s < cols; s += NN_LANES)
+        for (int t = 0; t < NN_LANES; t++)
+            lane[t] += u[s + t];
+    for (int t = 0; t < NN_LANES; t++)
+        total += lane[t];
+    return total;
+}
+"""
+
 LOAD = """
-/* Copy m samples (rows of X, and of y unless it is NULL) into the block's columns. */
-static void load_block(struct nn_block *q, const double *X, const double *y, long m)
+/* Copy m samples (rows of X, and of y unless it is NULL) into the block's columns, padded with
+ * zero columns to a multiple of NN_LANES; returns the number of columns. */
+static long load_block(struct nn_block *q, const double *X, const double *y, long m)
 {{
-    for (long s = 0; s < m; s++)
+    const long cols = (m + NN_LANES - 1) / NN_LANES * NN_LANES;
+    for (long s = 0; s < cols; s++)
         for (int k = 0; k < N_0; k++)
-            q->A_0[k][s] = X[s * N_0 + k];
-    if (y)
-        for (long s = 0; s < m; s++)
-            for (int j = 0; j < N_{L}; j++)
-                q->Y[j][s] = y[s * N_{L} + j];
+            q->A_0[k][s] = s < m ? X[s * N_0 + k] : 0.0;
+    for (long s = 0; s < cols; s++)
+        for (int j = 0; j < N_{L}; j++)
+            q->Y[j][s] = y && s < m ? y[s * N_{L} + j] : 0.0;
+    return cols;
 }}
 """
 
@@ -317,8 +333,8 @@ double nn_loss(const double *params, const double *X, const double *y, long n)
     double total = 0.0;
     for (long start = 0; start < n; start += NN_BLOCK) {{
         const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
-        load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
-        forward(params, &q, m);
+        const long cols = load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
+        forward(params, &q, cols);
         total += block_loss(&q, m);
     }}
     return total / n;
@@ -332,9 +348,9 @@ void nn_gradients(const double *params, const double *X, const double *y, long n
         grad[k] = 0.0;
     for (long start = 0; start < n; start += NN_BLOCK) {{
         const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
-        load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
-        forward(params, &q, m);
-        backward(params, &q, m, grad);
+        const long cols = load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
+        forward(params, &q, cols);
+        backward(params, &q, m, cols, grad);
     }}
     for (int k = 0; k < NN_N_PARAMS; k++)
         grad[k] /= n;
@@ -344,8 +360,7 @@ void nn_gradients(const double *params, const double *X, const double *y, long n
 void nn_feedforward(const double *params, const double *x, double *out)
 {{
     struct nn_block q;
-    load_block(&q, x, 0, 1);
-    forward(params, &q, 1);
+    forward(params, &q, load_block(&q, x, 0, 1));
     for (int j = 0; j < N_{L}; j++)
         out[j] = q.A_{L}[j][0];
 }}
@@ -397,8 +412,7 @@ void nn_predict(const double *params, const double *X, long n, double *out)
     struct nn_block q;
     for (long start = 0; start < n; start += NN_BLOCK) {{
         const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
-        load_block(&q, X + start * NN_N_INPUTS, 0, m);
-        forward(params, &q, m);
+        forward(params, &q, load_block(&q, X + start * NN_N_INPUTS, 0, m));
         for (long s = 0; s < m; s++)
             for (int j = 0; j < N_{L}; j++)
                 out[(start + s) * NN_N_OUTPUTS + j] = q.A_{L}[j][s];

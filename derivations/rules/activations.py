@@ -134,9 +134,14 @@ static double d_sigmoid(double x)
             "sigmoid": Helper('''
 def sigmoid(x):
     """The article's f(x) = 1/(1 + e^-x), elementwise, from one exp that cannot overflow:
-    with e = e^-|x| (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0.0, 1.0, e) / (1.0 + e)
+    with e = e^-|x| (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below.
+    In place where it can be: a block's matrices are large, and exp is the costly part."""
+    e = np.copysign(x, -1.0)     # -|x|
+    np.exp(e, out=e)             # e^-|x|, in (0, 1]
+    f = np.maximum(e, x >= 0.0)  # the numerator: 1 for x >= 0 (as e <= 1), else e (as e >= 0)
+    e += 1.0
+    f /= e
+    return f
 '''),
         },
         "c_layers": {
