@@ -161,6 +161,8 @@ class CLayers:
             f"            q->delta_{L}[j][s] = s < m ? {self.expr(delta)} : 0.0;",
             "        }",
         ]
+        if len(p.layers) == 1:
+            body.append("    (void)params;    /* one layer: no BP2, so no W is read */")
         for layer in reversed(p.layers):
             body += self.gradient_sums(layer)
             if layer.index == 1:
