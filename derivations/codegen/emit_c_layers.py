@@ -120,15 +120,16 @@ class CLayers:
                 f"                        z[t] += W[j][k] * q->A_{prev}[k][s + t];    /* z = W a + b */",
                 "                for (int t = 0; t < NN_LANES; t++) {",
                 f"                    q->Z_{l}[j][s + t] = z[t];",
-                f"                    q->A_{l}[j][s + t] = {self.printer.doprint(p.activation(layer, Symbol('z[t]')))};"
-                "    /* a = f(z) */",
+                f"                    q->A_{l}[j][s + t] = s + t < m ? {self.printer.doprint(p.activation(layer, Symbol('z[t]')))}"
+                " : 0.0;    /* a = f(z) */",
                 "                }",
                 "            }",
                 "    }",
             ]
         return [
-            "/* The forward pass of the block's cols columns (q->A_0), layer by layer. */",
-            "static void forward(const double *params, struct nn_block *q, long cols)",
+            "/* The forward pass of the block's m samples in cols columns (q->A_0), layer by layer; the",
+            " * padding columns get no activation (a = 0): one sample costs one f per neuron, not NN_LANES. */",
+            "static void forward(const double *params, struct nn_block *q, long m, long cols)",
             "{", *body, "}",
         ]
 
@@ -336,7 +337,7 @@ double nn_loss(const double *params, const double *X, const double *y, long n)
     for (long start = 0; start < n; start += NN_BLOCK) {{
         const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
         const long cols = load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
-        forward(params, &q, cols);
+        forward(params, &q, m, cols);
         total += block_loss(&q, m);
     }}
     return total / n;
@@ -351,7 +352,7 @@ void nn_gradients(const double *params, const double *X, const double *y, long n
     for (long start = 0; start < n; start += NN_BLOCK) {{
         const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
         const long cols = load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
-        forward(params, &q, cols);
+        forward(params, &q, m, cols);
         backward(params, &q, m, cols, grad);
     }}
     for (int k = 0; k < NN_N_PARAMS; k++)
@@ -362,7 +363,7 @@ void nn_gradients(const double *params, const double *X, const double *y, long n
 void nn_feedforward(const double *params, const double *x, double *out)
 {{
     struct nn_block q;
-    forward(params, &q, load_block(&q, x, 0, 1));
+    forward(params, &q, 1, load_block(&q, x, 0, 1));
     for (int j = 0; j < N_{L}; j++)
         out[j] = q.A_{L}[j][0];
 }}
@@ -414,7 +415,7 @@ void nn_predict(const double *params, const double *X, long n, double *out)
     struct nn_block q;
     for (long start = 0; start < n; start += NN_BLOCK) {{
         const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
-        forward(params, &q, load_block(&q, X + start * NN_N_INPUTS, 0, m));
+        forward(params, &q, m, load_block(&q, X + start * NN_N_INPUTS, 0, m));
         for (long s = 0; s < m; s++)
             for (int j = 0; j < N_{L}; j++)
                 out[(start + s) * NN_N_OUTPUTS + j] = q.A_{L}[j][s];

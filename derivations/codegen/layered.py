@@ -7,7 +7,7 @@ backpropagation (BP1-BP4), over blocks of samples:
 
     Z_l = W_l A_(l-1) + b_l                      forward: one column per sample
     A_l = f(Z_l)
-    delta_L = dL/dA_L * f'(Z_L)                  BP1 (bce on a sigmoid: A_L - Y)
+    delta_L = dL/dA_L * f'(Z_L)                  BP1 (or the loss's own dL/dZ_L, e.g. A_L - Y)
     delta_l = (W_(l+1)^T delta_(l+1)) * f'(Z_l)  BP2
     dL/db_l = delta_l                            BP3 (summed over the block's samples)
     dL/dW_l = delta_l A_(l-1)^T                  BP4 (the same sum, as a matrix product)
