@@ -174,7 +174,11 @@ class CFile:
         return header(ls, TARGET, interface)
 
 
-def interface_lines(inputs, targets):
+#: what the scalar C computes, compiled as the header says
+EXACT = "(with -ffp-contract=off as well, it computes exactly what the Python targets compute)."
+
+
+def interface_lines(inputs, targets, note=EXACT):
     """The header's lines on the C functions (shared by both styles): ``inputs``, ``targets`` as names."""
     return [
         "Interface. params and grad hold NN_N_PARAMS numbers in the order above; X is",
@@ -206,7 +210,7 @@ def interface_lines(inputs, targets):
         "",
         "    cc -O2 -Wall -shared -fPIC -o libnn.so this_file.c -lm",
         "",
-        "(with -ffp-contract=off as well, it computes exactly what the Python targets compute).",
+        note,
     ]
 
 

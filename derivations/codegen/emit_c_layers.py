@@ -272,7 +272,8 @@ class CLayers:
             "Parameters: NN_N_PARAMS numbers, the weights w1, w2, ... then the biases b1, b2, ...",
             "",
             *interface_lines(", ".join(p.inputs[:4]) + (", ..." if len(p.inputs) > 4 else ""),
-                       ", ".join(p.targets[:4]) + (", ..." if len(p.targets) > 4 else "")),
+                             ", ".join(p.targets[:4]) + (", ..." if len(p.targets) > 4 else ""),
+                             note="(it adds in another order than the scalar style: the same numbers to rounding)."),
         ]
         return [line.rstrip() for line in lines]
 

@@ -175,10 +175,12 @@ class Plan:
         return d_L_d_a if fprime is None else Mul(d_L_d_a, fprime, evaluate=False)
 
     def output_delta_words(self):
-        """BP1 in words, for a comment."""
+        """BP1 for this network, in words (for a comment): ``delta_2 = dL/dA_2 * f_2'(Z_2)``."""
+        L = self.output.name
         if self.loss.wrt == "sum":
-            return f"delta_L = dL/dz_L = {_plain(self.loss.derivative(Symbol('y'), Symbol('a')))} (f' cancels)"
-        return "delta_L = dL/da_L * f'(z_L)"
+            d_L_d_z = _plain(self.loss.derivative(Symbol("Y"), Symbol(f"A_{L}")))
+            return f"delta_{L} = dL/dZ_{L} = {d_L_d_z} (f' cancels)"
+        return f"delta_{L} = dL/dA_{L} * f_{L}'(Z_{L})"
 
     def sample_loss(self, z, a, y):
         """L of one output of one sample, in the form that cannot overflow."""
@@ -229,7 +231,7 @@ def equations(plan):
             f"f_{layer.name} = {layer.activation.name}" for layer in plan.layers) + ").",
         "The gradient, from the output back (* is the element-wise product):",
         "",
-        f"    BP1  delta_{last} = " + plan.output_delta_words().split(" = ", 1)[1],
+        "    BP1  " + plan.output_delta_words(),
         "    BP2  delta_l = (W_(l+1)^T delta_(l+1)) * f_l'(Z_l)",
         "    BP3  dL/db_l = delta_l            summed over the samples",
         "    BP4  dL/dW_l = delta_l A_(l-1)^T   (a matrix product: the sum over the samples)",

@@ -128,8 +128,8 @@ static double d_sigmoid(double x)
 }
 """, needs=("sigmoid",)),
         },
-        # the layer style: whole arrays and loops, so one exp of a number that cannot overflow,
-        # e = e^-|x|, and no branch: f(x) = 1/(1 + e) for x >= 0, e/(1 + e) below
+        # the layer style works on whole arrays and loops: one exp per entry, of -|x|, which
+        # cannot overflow (the scalar helpers' np.where computes exp twice), and no branch
         "numpy_layers": {
             "sigmoid": Helper('''
 def sigmoid(x):
@@ -147,7 +147,8 @@ def sigmoid(x):
         "c_layers": {
             "sigmoid": Helper("""
 /* The article's f(x) = 1/(1 + e^-x) from one exp that cannot overflow: with e = e^-|x|
- * (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below; no branch, so loops vectorize. */
+ * (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below. No branch, only a select:
+ * a compiler with a vector exp can run a loop of these in vector registers. */
 static inline double sigmoid(double x)
 {
     const double e = exp(-fabs(x));
