@@ -21,6 +21,9 @@ round runs every contender once; each keeps its best round):
    the generated numpy and C ``train`` in both styles.  Targets: numpy no
    slower than the article's class, C at least 150x.
 
+numpy's BLAS runs one thread unless OPENBLAS_NUM_THREADS says otherwise
+(see below); jax.jit uses its own threads, the C one.
+
 Every contender must agree with its baseline (gradients to 1e-10 of the
 largest component, trained parameters to 1e-9) or the script fails.
 
@@ -37,13 +40,19 @@ import sys
 import tempfile
 import time
 
-import numpy as np
+# One BLAS thread for numpy unless the environment says otherwise (set before numpy loads): on a
+# shared machine OpenBLAS's threads wait for each other, and the matrix products of both numpy
+# contenders then vary fourfold from run to run.  jax keeps its own threads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
 
-from benchlib import article_module, article_training, print_table, verdict
-from bench_gradient import hand_vectorized
-from derivations import Network, cbuild
-from derivations.codegen import generate, load
-from derivations.training import initial_params
+import numpy as np  # noqa: E402  (after the BLAS setting)
+
+from benchlib import article_module, article_training, print_table, verdict  # noqa: E402
+from bench_gradient import hand_vectorized  # noqa: E402
+from derivations import Network, cbuild  # noqa: E402
+from derivations.codegen import generate, load  # noqa: E402
+from derivations.training import initial_params  # noqa: E402
 
 WIDE = Network((2, 64, 64, 1))
 ARTICLE = Network()
@@ -248,7 +257,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     print(f"Python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}, "
-          f"{os.cpu_count()} CPUs")
+          f"{os.cpu_count()} CPUs, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
     failed = []
 
     wide, bad = gradient_race(WIDE, args.wide_samples, args.rounds, rng, "hand blocked numpy",

@@ -118,7 +118,7 @@ class NumpyLayers:
         expr = p.sample_loss(Symbol(f"Z_{last}"), Symbol(f"A_{last}"), Symbol("Y"))
         return [
             f"def sample_losses(Z_{last}, A_{last}, Y):",
-            f'    """L of every sample (column) of a block, from the output layer\'s Z and A and the targets Y."""',
+            '    """L of every sample (column) of a block, from the output layer\'s Z and A and the targets Y."""',
             f"    return np.sum({self.expr(expr)}, axis=0)",
         ]
 

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from sympy import Mul, S, Symbol
 
 from derivations.codegen.base import command_line, wrap
-from derivations.codegen.listing import CodegenError
+from derivations.codegen.listing import MATH, CodegenError
+from derivations.rules import helper_sources
 
 #: the styles, in the order the command line lists them
 STYLES = ("scalar", "layers")
@@ -188,8 +189,6 @@ class Plan:
 
 
 def _plain(expr):
-    from derivations.codegen.listing import MATH
-
     return MATH.doprint(expr)
 
 
@@ -257,8 +256,6 @@ class LayerHelpers:
     LAYER_TARGET = None
 
     def helpers(self):
-        from derivations.rules import helper_sources
-
         sources = {**helper_sources(self.TARGET), **helper_sources(self.LAYER_TARGET)}
         used, stack = set(), list(self.used)
         while stack:
