@@ -250,18 +250,20 @@ class CLibrary:
         return out[:, 0] if self.n_outputs == 1 else out
 
 
-def load(network=None, directory=None):
+def load(network=None, directory=None, style=None):
     """The C target for ``network`` (default: the article's), compiled and loaded.
 
+    ``style`` is as in :func:`derivations.codegen.generate` (None: chosen by size).
     Raises :class:`CompilerNotFound` without a C compiler,
     :class:`CompileError` if compilation fails, and :class:`CacheError` if
     the cache directory cannot be used safely (``$NNDERIVE_CACHE`` that
     cannot be made, or that another user owns or can write to).
     """
+    from derivations.codegen.layered import resolve_style
     from derivations.network import require_network
 
     network = require_network(network, "load")
-    return _load(network, None if directory is None else str(directory))
+    return _load(network, None if directory is None else str(directory), resolve_style(network, "c", style))
 
 
 #: appended to the generated C: the network the library was built for, readable after loading
@@ -284,11 +286,11 @@ def network_key(network):
 
 
 @lru_cache(maxsize=32)
-def _load(network, directory):
+def _load(network, directory, style):
     from derivations.chain import derive
     from derivations.codegen import generate
 
-    source = generate(network, "c") + CONSTANTS
+    source = generate(network, "c", style) + CONSTANTS
     d = derive(network)
     expected = (len(d.params), len(d.inputs), len(d.targets))
     for attempt in range(2):

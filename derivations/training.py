@@ -95,8 +95,11 @@ class Handwritten:
         return self._network(params).predict(np.asarray(X, float))
 
 
-def get_backend(name, network=None):
+def get_backend(name, network=None, style=None):
     """The backend ``name`` for ``network``: an object with ``train`` and ``predict``.
+
+    ``style`` picks the generated code's style (:func:`derivations.codegen.generate`;
+    None: by the network's size).
 
     Raises :class:`TrainingError` for an unknown name, the handwritten backend
     on another network, or the C backend without a C compiler.
@@ -105,10 +108,10 @@ def get_backend(name, network=None):
     if name == "handwritten":
         return Handwritten(network)
     if name in ("python", "numpy"):
-        return load(network, name)
+        return load(network, name, style)
     if name == "c":
         try:
-            return cbuild.load(network)
+            return cbuild.load(network, style=style)
         except (cbuild.CompilerNotFound, cbuild.CompileError, cbuild.CacheError) as error:
             raise TrainingError(f"the c backend is not available: {error}") from None
     raise TrainingError(f"unknown backend {name!r} (choose from: {', '.join(BACKENDS)})")

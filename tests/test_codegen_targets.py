@@ -1,4 +1,7 @@
-"""Every generated target (python, numpy, C, JavaScript) against independent references.
+"""Every generated target (python, numpy, C, JavaScript) in every style against independent references.
+
+The numpy and C targets come in two styles (the scalar chain and the layer
+view's BP1-BP4); each test runs on each target in each style it has.
 
 References: the article's hand-written backprop (nncore), the derivation's
 lambdified gradient (``derive(net).gradient``), and central finite
@@ -18,7 +21,8 @@ from nodejs import NodeModule
 from derivations import Network, cbuild, derive
 from derivations.codegen import generate, load_module
 
-TARGETS = ("python", "numpy", "c", "js")
+#: target and style: the scalar style of every target, and the layer style of numpy and C
+TARGETS = ("python", "numpy", "c", "js", "numpy-layers", "c-layers")
 ARTICLE = Network()
 OTHERS = [
     Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"),
@@ -43,13 +47,15 @@ def build(c_dir):
 
     def make(network, target):
         if (network, target) not in cache:
-            if target == "c":
+            language, _, style = target.partition("-")
+            style = style or "scalar"
+            if language == "c":
                 require_tool("cc")
-                cache[network, target] = cbuild.load(network, directory=c_dir)
+                cache[network, target] = cbuild.load(network, directory=c_dir, style=style)
             elif target == "js":
                 cache[network, target] = NodeModule(generate(network, target), require_tool("node"))
             else:
-                cache[network, target] = load_module(generate(network, target))
+                cache[network, target] = load_module(generate(network, language, style))
         return cache[network, target]
 
     yield make
@@ -281,7 +287,21 @@ def random_network(seed):
     return Network(sizes, activations, loss=loss)
 
 
+def wide_random_network(seed):
+    """A seeded random network past the scalar style's size: the layer style's default."""
+    rng = np.random.default_rng(1000 + seed)
+    depth = int(rng.integers(2, 4))
+    sizes = (int(rng.integers(1, 5)),) + tuple(int(rng.integers(4, 9)) for _ in range(depth - 1)) \
+        + (int(rng.integers(1, 3)),)
+    activations = tuple(str(a) for a in rng.choice(list(ACTIVATIONS), size=depth))
+    loss = str(rng.choice(["mse", "bce"]))
+    if loss == "bce":
+        activations = activations[:-1] + ("sigmoid",)
+    return Network(sizes, activations, loss=loss)
+
+
 RANDOM = [random_network(seed) for seed in range(8)]
+WIDE = [wide_random_network(seed) for seed in range(4)]
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -292,3 +312,17 @@ def test_random_networks_generated_code_equals_the_lambdified_gradient(build, rn
         params, X, y = draw(rng, network, n)
         assert_close(module.gradients(params, X, y), lambdified(network, params, X, y))
         assert module.loss(params, X, y) == pytest.approx(reference_loss(network, params, X, y), rel=1e-12)
+
+
+@pytest.mark.parametrize("target", ("numpy-layers", "c-layers"))
+@pytest.mark.parametrize("network", WIDE, ids=lambda n: n.describe())
+def test_wide_random_networks_layer_style_equals_the_derivation_and_finite_differences(build, rng, network, target):
+    module = build(network, target)
+    for n in (1, 3, 70):  # 70: more than one block of C samples, and a padded last block
+        params, X, y = draw(rng, network, n)
+        assert_close(module.gradients(params, X, y), lambdified(network, params, X, y))
+        assert module.loss(params, X, y) == pytest.approx(reference_loss(network, params, X, y), rel=1e-12)
+    params, X, y = draw(rng, network, 4)
+    np.testing.assert_allclose(
+        module.gradients(params, X, y), finite_differences(network, params, X, y), rtol=1e-6, atol=1e-8
+    )

@@ -20,8 +20,9 @@ import types
 from functools import lru_cache
 
 from derivations.chain import derive
-from derivations.codegen import emit_c, emit_js, emit_numpy, emit_python
+from derivations.codegen import emit_c, emit_c_layers, emit_js, emit_numpy, emit_numpy_layers, emit_python
 from derivations.codegen.base import command_line, network_options
+from derivations.codegen.layered import STYLES, choose_style, resolve_style
 from derivations.codegen.listing import CodegenError, Listing
 from derivations.network import require_network
 
@@ -33,28 +34,48 @@ TARGETS = {
     "js": emit_js.emit,
 }
 
+#: target name -> emitter of the layer style (BP1-BP4 over blocks of samples; see derivations.codegen.layered)
+LAYER_TARGETS = {
+    "numpy": emit_numpy_layers.emit,
+    "c": emit_c_layers.emit,
+}
+
 #: the file suffix each target's source conventionally has
 SUFFIXES = {"python": ".py", "numpy": ".py", "c": ".c", "js": ".mjs"}
 
 
-def generate(network=None, target="python"):
+def generate(network=None, target="python", style=None):
     """The source code of ``target`` for ``network`` (default: the article's), as text.
+
+    ``style`` is ``"scalar"`` (the article's view: one line per weight, every
+    factor of the chain rule named) or ``"layers"`` (the numpy and C targets:
+    Nielsen's BP1-BP4 as loops or matrix products per layer); ``None`` chooses
+    the scalar style while it is readable and the layer style past that
+    (:func:`derivations.codegen.layered.choose_style`).
 
     >>> print(generate(target="c").splitlines()[1])
      * The chain-rule gradient of the loss of a 2-2-1 network, sigmoid activations, mse loss.
+    >>> print(generate(target="numpy", style="layers").splitlines()[0][3:])
+    The gradient of the loss of a 2-2-1 network, sigmoid activations, mse loss, layer by
     >>> generate(target="fortran")
     Traceback (most recent call last):
     ...
     derivations.codegen.listing.CodegenError: unknown target 'fortran' (choose from: python, numpy, c, js)
+    >>> generate(target="python", style="layers")
+    Traceback (most recent call last):
+    ...
+    derivations.codegen.listing.CodegenError: the layers style exists for the numpy and c targets, not 'python'
     """
     if target not in TARGETS:
-        raise CodegenError(f"unknown target {target!r} (choose from: {', '.join(TARGETS)})")
-    return _generate(require_network(network, "generate"), target)
+        raise CodegenError(f"unknown target {target!r} (choose from: {', '.join(TARGETS)})", argument="target")
+    network = require_network(network, "generate")
+    return _generate(network, target, resolve_style(network, target, style))
 
 
 @lru_cache(maxsize=64)
-def _generate(network, target):
-    return TARGETS[target](derive(network))
+def _generate(network, target, style):
+    emitters = LAYER_TARGETS if style == "layers" else TARGETS
+    return emitters[target](derive(network))
 
 
 def load_module(source, name="nnderive_generated"):
@@ -69,27 +90,33 @@ def load_module(source, name="nnderive_generated"):
     return module
 
 
-def load(network=None, target="python"):
-    """The generated ``python`` or ``numpy`` module for ``network``, ready to call.
+def load(network=None, target="python", style=None):
+    """The generated ``python`` or ``numpy`` module for ``network``, ready to call (``style`` as in :func:`generate`).
 
     For the C target see :func:`derivations.cbuild.load`.
     """
     if target not in ("python", "numpy"):
-        raise CodegenError(f"load() runs the python and numpy targets; for {target!r} use derivations.cbuild")
-    return _load(require_network(network, "load"), target)
+        raise CodegenError(f"load() runs the python and numpy targets; for {target!r} use derivations.cbuild",
+                           argument="target")
+    network = require_network(network, "load")
+    return _load(network, target, resolve_style(network, target, style))
 
 
 @lru_cache(maxsize=64)
-def _load(network, target):
-    return load_module(generate(network, target), f"nnderive_{target}_{network.spec.replace('-', '_')}")
+def _load(network, target, style):
+    name = f"nnderive_{target}_{style}_{network.spec.replace('-', '_')}"
+    return load_module(generate(network, target, style), name)
 
 
 __all__ = [
+    "LAYER_TARGETS",
+    "STYLES",
     "SUFFIXES",
     "TARGETS",
     "CodegenError",
     "Listing",
     "command_line",
+    "choose_style",
     "generate",
     "load",
     "load_module",

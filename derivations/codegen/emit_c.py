@@ -170,39 +170,48 @@ class CFile:
     def header_lines(self):
         ls = self.listing
         ys = ", ".join(ls.targets)
-        interface = [
-            "Interface. params and grad hold NN_N_PARAMS numbers in the order above; X is",
-            f"row-major, n rows of NN_N_INPUTS ({', '.join(ls.inputs)}); y is n rows of NN_N_OUTPUTS ({ys}).",
-            "",
-            "  double nn_loss(const double *params, const double *X, const double *y, long n);",
-            "      the mean loss over the n samples",
-            "  void nn_gradients(const double *params, const double *X, const double *y, long n,",
-            "                    double *grad);",
-            "      its gradient, written to grad",
-            "  void nn_train(double *params, const double *X, const double *y, long n, long epochs,",
-            "                double learn_rate);",
-            "      the article's loop: every epoch, one SGD step per sample in order; params in place",
-            "  void nn_train_history(double *params, const double *X, const double *y, long n,",
-            "                        long epochs, double learn_rate, double *loss_history);",
-            "      the same, also writing the mean loss after each epoch to loss_history[epochs]",
-            "      (which may be NULL)",
-            "  void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate);",
-            "      one step of the article's SGD on one sample",
-            "  void nn_predict(const double *params, const double *X, long n, double *out);",
-            "      the network's outputs, n rows of NN_N_OUTPUTS",
-            "  void nn_feedforward(const double *params, const double *x, double *out);",
-            "  double nn_sample_loss(const double *params, const double *x, const double *y);",
-            "  void nn_backprop(const double *params, const double *x, const double *y, double *grad);",
-            "      the same for one sample (nn_backprop: dL/dparam)",
-            "",
-            "It needs only <math.h>; the activations are computed in forms that cannot overflow.",
-            "Compile it, e.g., with",
-            "",
-            "    cc -O2 -Wall -shared -fPIC -o libnn.so this_file.c -lm",
-            "",
-            "(with -ffp-contract=off as well, it computes exactly what the Python targets compute).",
-        ]
+        interface = interface_lines(", ".join(ls.inputs), ys)
         return header(ls, TARGET, interface)
+
+
+#: what the scalar C computes, compiled as the header says
+EXACT = "(with -ffp-contract=off as well, it computes exactly what the Python targets compute)."
+
+
+def interface_lines(inputs, targets, note=EXACT):
+    """The header's lines on the C functions (shared by both styles): ``inputs``, ``targets`` as names."""
+    return [
+        "Interface. params and grad hold NN_N_PARAMS numbers in the order above; X is",
+        f"row-major, n rows of NN_N_INPUTS ({inputs}); y is n rows of NN_N_OUTPUTS ({targets}).",
+        "",
+        "  double nn_loss(const double *params, const double *X, const double *y, long n);",
+        "      the mean loss over the n samples",
+        "  void nn_gradients(const double *params, const double *X, const double *y, long n,",
+        "                    double *grad);",
+        "      its gradient, written to grad",
+        "  void nn_train(double *params, const double *X, const double *y, long n, long epochs,",
+        "                double learn_rate);",
+        "      the article's loop: every epoch, one SGD step per sample in order; params in place",
+        "  void nn_train_history(double *params, const double *X, const double *y, long n,",
+        "                        long epochs, double learn_rate, double *loss_history);",
+        "      the same, also writing the mean loss after each epoch to loss_history[epochs]",
+        "      (which may be NULL)",
+        "  void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate);",
+        "      one step of the article's SGD on one sample",
+        "  void nn_predict(const double *params, const double *X, long n, double *out);",
+        "      the network's outputs, n rows of NN_N_OUTPUTS",
+        "  void nn_feedforward(const double *params, const double *x, double *out);",
+        "  double nn_sample_loss(const double *params, const double *x, const double *y);",
+        "  void nn_backprop(const double *params, const double *x, const double *y, double *grad);",
+        "      the same for one sample (nn_backprop: dL/dparam)",
+        "",
+        "It needs only <math.h>; the activations are computed in forms that cannot overflow.",
+        "Compile it, e.g., with",
+        "",
+        "    cc -O2 -Wall -shared -fPIC -o libnn.so this_file.c -lm",
+        "",
+        note,
+    ]
 
 
 def doc_comment(text):

@@ -4,7 +4,7 @@ Prints the source (or writes it with ``-o FILE``, never over an existing
 file without ``--force``).  The same command always gives the same bytes.
 """
 
-from derivations.codegen import TARGETS, CodegenError, generate
+from derivations.codegen import STYLES, TARGETS, CodegenError, generate
 from derivations.commands.common import (
     UsageError,
     add_network_options,
@@ -36,6 +36,11 @@ def add_arguments(parser):
         "--target", choices=tuple(TARGETS), default="python",
         help="the language: python (default), numpy, c or js",
     )
+    parser.add_argument(
+        "--style", choices=STYLES, default=None,
+        help="scalar: one line per weight, the article's view; layers (numpy, c): BP1-BP4 per layer over "
+             "blocks of samples. Default: scalar up to 3 neurons per layer and 40 parameters, layers past that",
+    )
     add_output_options(parser)
     add_network_options(parser)
 
@@ -44,7 +49,7 @@ def run(args):
     network = network_from_args(args)
     check_output(args)  # now, not after generating code for a big network
     try:
-        source = generate(network, args.target)
+        source = generate(network, args.target, args.style)
     except CodegenError as error:
         raise UsageError(error) from None
     emit(source, args.output, args.force)

@@ -153,6 +153,34 @@ static double d_sigmoid(double x)
 }
 """, needs=("sigmoid",)),
         },
+        # the layer style works on whole arrays and loops: one exp per entry, of -|x|, which
+        # cannot overflow (the scalar helpers' np.where computes exp twice), and no branch
+        "numpy_layers": {
+            "sigmoid": Helper('''
+def sigmoid(x):
+    """The article's f(x) = 1/(1 + e^-x), elementwise, from one exp that cannot overflow:
+    with e = e^-|x| (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below.
+    In place where it can be: a block's matrices are large, and exp is the costly part."""
+    e = np.copysign(x, -1.0)     # -|x|
+    np.exp(e, out=e)             # e^-|x|, in (0, 1]
+    f = np.maximum(e, x >= 0.0)  # the numerator: 1 for x >= 0 (as e <= 1), else e (as e >= 0)
+    e += 1.0
+    f /= e
+    return f
+'''),
+        },
+        "c_layers": {
+            "sigmoid": Helper("""
+/* The article's f(x) = 1/(1 + e^-x) from one exp that cannot overflow: with e = e^-|x|
+ * (at most 1), f(x) = 1/(1 + e) for x >= 0 and e/(1 + e) below. No branch, only a select:
+ * a compiler with a vector exp can run a loop of these in vector registers. */
+static inline double sigmoid(double x)
+{
+    const double e = exp(-fabs(x));
+    return (x >= 0.0 ? 1.0 : e) / (1.0 + e);
+}
+"""),
+        },
     },
 )
 

@@ -1,0 +1,425 @@
+"""The C target in the layer style: BP1-BP4 as loops per layer over fixed-size arrays.
+
+A block of up to NN_BLOCK samples is held one column per sample, as in the
+equations (A_0 is the block's inputs, Z_l, A_l and delta_l a layer's sums,
+activations and deltas); the weights are read in place, ``W_2`` a
+``const double (*)[N_1]`` view of ``params``.  Every loop runs over a
+layer's neurons and the block's samples, never one line per weight, so the
+file grows with the number of layers, compiles in a moment, and its inner
+loops (over the samples, or over a row of W) are the kind a compiler turns
+into vector instructions.  Same functions and constants as the scalar C.
+
+>>> from derivations import Network, derive
+>>> source = emit(derive(Network((2, 64, 64, 1))))
+>>> "#define NN_N_PARAMS 4417" in source, "const double (*W)[N_1] = (const double (*)[N_1])(params + W_2_AT);" in source
+(True, True)
+>>> len(source) - len(emit(derive(Network((2, 8, 8, 1))))) < 100       # 4417 parameters or 105: the same lines
+True
+"""
+
+from sympy import Symbol
+from sympy.printing.c import C99CodePrinter
+
+from derivations.codegen.base import HelperCalls, wrap
+from derivations.codegen.emit_c import comment_block, interface_lines, rule
+from derivations.codegen.layered import LayerHelpers, Plan, equations, style_command, style_note
+
+TARGET = "c"
+#: the most bytes a block's work arrays take (they live on the stack)
+BLOCK_BYTES = 256 * 1024
+#: samples a loop takes at a time, held in registers (two or four vector registers' worth)
+LANES = 8
+
+
+class LayerCPrinter(LayerHelpers, HelperCalls, C99CodePrinter):
+    """The C99 printer with the helpers written for loops where a record has them."""
+
+    TARGET = TARGET
+    LAYER_TARGET = "c_layers"
+
+
+def emit(derivation):
+    """The layer-style C source for ``derivation``, as text."""
+    return CLayers(Plan(derivation)).text()
+
+
+def block_size(plan):
+    """Samples per block: up to 64, a multiple of LANES, its work arrays within BLOCK_BYTES (if it can)."""
+    sizes = plan.sizes
+    per_sample = sizes[0] + 3 * sum(sizes[1:]) + sizes[-1]
+    block = min(64, BLOCK_BYTES // (8 * per_sample))
+    return max(LANES, block - block % LANES)
+
+
+Z, A, Y = Symbol("z"), Symbol("a"), Symbol("y")
+
+
+def reads(expr, layer, indent, row="j", column="s", skip=False):
+    """``const double z = q->Z_2[j][s], ...;`` for the element symbols ``expr`` reads."""
+    arrays = {Z: f"Z_{layer}", A: f"A_{layer}", Y: "Y"}
+    used = [f"{symbol} = q->{arrays[symbol]}[{row}][{column}]" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
+    return [f"{indent}const double {', '.join(used)};"] if used and not skip else []
+
+
+class CLayers:
+    """Writes the C file: header, sizes, helpers, the block's arrays, forward, BP1-BP4, the interface."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.printer = LayerCPrinter()
+
+    def expr(self, expr):
+        return self.printer.doprint(expr)
+
+    # --- declarations ---------------------------------------------------------------------
+
+    def sizes(self):
+        p = self.plan
+        sizes = ", ".join(f"N_{l} = {n}" for l, n in enumerate(p.sizes))
+        at = ", ".join(f"W_{layer.name}_AT = {layer.weight_at}" for layer in p.layers)
+        bias_at = ", ".join(f"b_{layer.name}_AT = {layer.bias_at}" for layer in p.layers)
+        return [
+            "/* The layer sizes, inputs first: layer l has N_l neurons. */",
+            *wrap(f"enum {{ {sizes} }};", hang="    ", width=96),
+            "/* Where each layer's parameters start in params and grad: every W_l (row by row: one row",
+            " * per neuron, one column per input), then every b_l. */",
+            *wrap(f"enum {{ {at}, {bias_at} }};", hang="    ", width=96),
+        ]
+
+    def block_struct(self):
+        p = self.plan
+        rows = ["    double A_0[N_0][NN_BLOCK];    /* the inputs, one column per sample */"]
+        for layer in p.layers:
+            l = layer.name
+            rows.append(f"    double Z_{l}[N_{l}][NN_BLOCK], A_{l}[N_{l}][NN_BLOCK], delta_{l}[N_{l}][NN_BLOCK];")
+        rows.append(f"    double Y[N_{p.output.name}][NN_BLOCK];    /* the targets */")
+        return [
+            "/* One block of samples, one column each, as in the equations: every layer's Z, A and delta. */",
+            "struct nn_block {", *rows, "};",
+        ]
+
+    # --- the functions --------------------------------------------------------------------
+
+    def forward(self):
+        p = self.plan
+        body = []
+        for layer in p.layers:
+            l, prev = layer.name, layer.index - 1
+            body += [
+                f"    /* layer {l}: Z_{l} = W_{l} A_{prev} + b_{l}, A_{l} = f(Z_{l}) with f = {layer.activation.name} */",
+                "    {",
+                f"        const double (*W)[N_{prev}] = (const double (*)[N_{prev}])(params + W_{l}_AT);",
+                f"        const double *b = params + b_{l}_AT;",
+                f"        for (int j = 0; j < N_{l}; j++)",
+                "            for (long s = 0; s < cols; s += NN_LANES) {",
+                "                double z[NN_LANES];",
+                "                for (int t = 0; t < NN_LANES; t++)",
+                "                    z[t] = b[j];",
+                f"                for (int k = 0; k < N_{prev}; k++)",
+                "                    for (int t = 0; t < NN_LANES; t++)",
+                f"                        z[t] += W[j][k] * q->A_{prev}[k][s + t];    /* z = W a + b */",
+                "                for (int t = 0; t < NN_LANES; t++) {",
+                f"                    q->Z_{l}[j][s + t] = z[t];",
+                f"                    q->A_{l}[j][s + t] = s + t < m ? {self.printer.doprint(p.activation(layer, Symbol('z[t]')))}"
+                " : 0.0;    /* a = f(z) */",
+                "                }",
+                "            }",
+                "    }",
+            ]
+        return [
+            "/* The forward pass of the block's m samples in cols columns (q->A_0), layer by layer; the",
+            " * padding columns get no activation (a = 0): one sample costs one f per neuron, not NN_LANES. */",
+            "static void forward(const double *params, struct nn_block *q, long m, long cols)",
+            "{", *body, "}",
+        ]
+
+    def gradient_sums(self, layer):
+        """BP3 and BP4 of one layer: the sums over the block of dL/db_l = delta_l and dL/dW_l = delta_l A^T."""
+        l, prev = layer.name, layer.index - 1
+        return [
+            f"    /* BP4: dL/dW_{l} += delta_{l} A_{prev}^T; BP3: dL/db_{l} += delta_{l} (sums over the samples) */",
+            "    {",
+            f"        double (*dW)[N_{prev}] = (double (*)[N_{prev}])(grad + W_{l}_AT);",
+            f"        double *db = grad + b_{l}_AT;",
+            f"        for (int j = 0; j < N_{l}; j++) {{",
+            f"            for (int k = 0; k < N_{prev}; k++)",
+            f"                dW[j][k] += lanes_dot(q->delta_{l}[j], q->A_{prev}[k], cols);",
+            f"            db[j] += lanes_sum(q->delta_{l}[j], cols);",
+            "        }",
+            "    }",
+        ]
+
+    def backward(self):
+        p = self.plan
+        out = p.output
+        L = out.name
+        delta = p.output_delta(Z, A, Y)
+        body = [
+            f"    /* BP1: {p.output_delta_words()}; the padding columns carry none */",
+            f"    for (int j = 0; j < N_{L}; j++)",
+            "        for (long s = 0; s < cols; s++) {",
+            *reads(delta, L, "            "),
+            f"            q->delta_{L}[j][s] = s < m ? {self.expr(delta)} : 0.0;",
+            "        }",
+        ]
+        if len(p.layers) == 1:
+            body.append("    (void)params;    /* one layer: no BP2, so no W is read */")
+        for layer in reversed(p.layers):
+            body += self.gradient_sums(layer)
+            if layer.index == 1:
+                break
+            below = p.layers[layer.index - 2]
+            l, k = layer.name, below.name
+            fprime = p.fprime(below, Z, A)
+            step = "d[t]" if fprime is None else f"d[t] * ({self.expr(fprime)})"
+            body += [
+                f"    /* BP2: delta_{k} = (W_{l}^T delta_{l}) * f'(Z_{k}) with f = {below.activation.name} */",
+                "    {",
+                f"        const double (*W)[N_{k}] = (const double (*)[N_{k}])(params + W_{l}_AT);",
+                f"        for (int k = 0; k < N_{k}; k++)",
+                "            for (long s = 0; s < cols; s += NN_LANES) {",
+                "                double d[NN_LANES] = {0.0};",
+                f"                for (int j = 0; j < N_{l}; j++)",
+                "                    for (int t = 0; t < NN_LANES; t++)",
+                f"                        d[t] += W[j][k] * q->delta_{l}[j][s + t];",
+                "                for (int t = 0; t < NN_LANES; t++) {",
+                *reads(fprime if fprime is not None else Z, k, "                    ", row="k", column="s + t",
+                       skip=fprime is None),
+                f"                    q->delta_{k}[k][s + t] = {step};",
+                "                }",
+                "            }",
+                "    }",
+            ]
+        return [
+            "/* BP1-BP4 for a forward block q of m samples (in cols columns): every delta, and the sums over",
+            " * the samples of dL/dW_l and dL/db_l added to grad[NN_N_PARAMS]. */",
+            "static void backward(const double *params, struct nn_block *q, long m, long cols, double *grad)",
+            "{", *body, "}",
+        ]
+
+    def block_loss(self):
+        p = self.plan
+        L = p.output.name
+        loss = p.sample_loss(Z, A, Y)
+        return [
+            "/* The sum of L over the m samples of a forward block q. */",
+            "static double block_loss(const struct nn_block *q, long m)",
+            "{",
+            "    double total = 0.0;",
+            f"    for (int j = 0; j < N_{L}; j++)",
+            "        for (long s = 0; s < m; s++) {",
+            *reads(loss, L, "            "),
+            f"            total += {self.expr(loss)};",
+            "        }",
+            "    return total;",
+            "}",
+        ]
+
+    # --- the file ------------------------------------------------------------------------
+
+    def text(self):
+        p = self.plan
+        code = [*self.forward(), "", *self.backward(), "", *self.block_loss(), "",
+                LOAD.format(L=p.output.name).strip("\n")]
+        helpers = []
+        for source in self.printer.helpers():
+            helpers += [source, ""]
+        parts = [
+            *comment_block(self.header_lines()),
+            "",
+            "#include <math.h>",
+            "",
+            f"#define NN_N_PARAMS {len(p.params)}",
+            f"#define NN_N_INPUTS {len(p.inputs)}",
+            f"#define NN_N_OUTPUTS {len(p.outputs)}",
+            "/* samples per block: their columns run through each layer's loops together, NN_LANES at a",
+            " * time (a block is padded with zero columns to a multiple of NN_LANES) */",
+            f"#define NN_BLOCK {block_size(p)}",
+            f"#define NN_LANES {LANES}",
+            "",
+            *self.sizes(),
+            "",
+            LOOPS.strip("\n"),
+            "",
+            *helpers,
+            LANE_SUMS.strip("\n"),
+            "",
+            rule("a block of samples: BP1-BP4"),
+            "",
+            *self.block_struct(),
+            "",
+            *code,
+            "",
+            rule("the interface"),
+            INTERFACE_CODE.format(L=p.output.name).rstrip("\n"),
+        ]
+        return "\n".join(parts) + "\n"
+
+    def header_lines(self):
+        p = self.plan
+        net = p.network
+        lines = [
+            *wrap(f"The gradient of the loss of a {net.describe()}, layer by layer (Nielsen's BP1-BP4)."),
+            "",
+            "Generated by nnderive from its derivation; this command makes this file again:",
+            "",
+            f"    {style_command(net, TARGET, 'layers')}",
+            "",
+            *wrap(style_note(net, TARGET, "layers")),
+            "",
+            *equations(p),
+            "",
+            "Parameters: NN_N_PARAMS numbers, the weights w1, w2, ... then the biases b1, b2, ...",
+            "",
+            *interface_lines(", ".join(p.inputs[:4]) + (", ..." if len(p.inputs) > 4 else ""),
+                             ", ".join(p.targets[:4]) + (", ..." if len(p.targets) > 4 else ""),
+                             note="(it adds in another order than the scalar style: the same numbers to rounding)."),
+        ]
+        return [line.rstrip() for line in lines]
+
+
+LOOPS = """
+/* The loops over a block's samples are where the time goes; GCC at -O2 vectorizes only the
+ * simplest loops, so this file asks for its -O3 (other compilers vectorize at -O2). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+"""
+
+LANE_SUMS = """
+/* The sum over a block's cols columns of u[s] v[s], in NN_LANES running sums (independent, so they
+ * fill a vector register), added at the end. */
+static double lanes_dot(const double *u, const double *v, long cols)
+{
+    double lane[NN_LANES] = {0.0}, total = 0.0;
+    for (long s = 0; s < cols; s += NN_LANES)
+        for (int t = 0; t < NN_LANES; t++)
+            lane[t] += u[s + t] * v[s + t];
+    for (int t = 0; t < NN_LANES; t++)
+        total += lane[t];
+    return total;
+}
+
+/* The sum over a block's cols columns of u[s], the same way. */
+static double lanes_sum(const double *u, long cols)
+{
+    double lane[NN_LANES] = {0.0}, total = 0.0;
+    for (long s = 0; s < cols; s += NN_LANES)
+        for (int t = 0; t < NN_LANES; t++)
+            lane[t] += u[s + t];
+    for (int t = 0; t < NN_LANES; t++)
+        total += lane[t];
+    return total;
+}
+"""
+
+LOAD = """
+/* Copy m samples (rows of X, and of y unless it is NULL) into the block's columns, padded with
+ * zero columns to a multiple of NN_LANES; returns the number of columns. */
+static long load_block(struct nn_block *q, const double *X, const double *y, long m)
+{{
+    const long cols = (m + NN_LANES - 1) / NN_LANES * NN_LANES;
+    for (long s = 0; s < cols; s++)
+        for (int k = 0; k < N_0; k++)
+            q->A_0[k][s] = s < m ? X[s * N_0 + k] : 0.0;
+    for (long s = 0; s < cols; s++)
+        for (int j = 0; j < N_{L}; j++)
+            q->Y[j][s] = y && s < m ? y[s * N_{L} + j] : 0.0;
+    return cols;
+}}
+"""
+
+INTERFACE_CODE = """
+/* The mean loss over n samples: X is n x NN_N_INPUTS (row-major), y is n x NN_N_OUTPUTS. */
+double nn_loss(const double *params, const double *X, const double *y, long n)
+{{
+    struct nn_block q;
+    double total = 0.0;
+    for (long start = 0; start < n; start += NN_BLOCK) {{
+        const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
+        const long cols = load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
+        forward(params, &q, m, cols);
+        total += block_loss(&q, m);
+    }}
+    return total / n;
+}}
+
+/* The gradient of nn_loss, written to grad[NN_N_PARAMS]: the means of BP3 and BP4 over the samples. */
+void nn_gradients(const double *params, const double *X, const double *y, long n, double *grad)
+{{
+    struct nn_block q;
+    for (int k = 0; k < NN_N_PARAMS; k++)
+        grad[k] = 0.0;
+    for (long start = 0; start < n; start += NN_BLOCK) {{
+        const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
+        const long cols = load_block(&q, X + start * NN_N_INPUTS, y + start * NN_N_OUTPUTS, m);
+        forward(params, &q, m, cols);
+        backward(params, &q, m, cols, grad);
+    }}
+    for (int k = 0; k < NN_N_PARAMS; k++)
+        grad[k] /= n;
+}}
+
+/* The network's outputs for one sample x[NN_N_INPUTS], written to out[NN_N_OUTPUTS]. */
+void nn_feedforward(const double *params, const double *x, double *out)
+{{
+    struct nn_block q;
+    forward(params, &q, 1, load_block(&q, x, 0, 1));
+    for (int j = 0; j < N_{L}; j++)
+        out[j] = q.A_{L}[j][0];
+}}
+
+/* L for one sample x[NN_N_INPUTS] with targets y[NN_N_OUTPUTS]. */
+double nn_sample_loss(const double *params, const double *x, const double *y)
+{{
+    return nn_loss(params, x, y, 1);
+}}
+
+/* dL/dparam for one sample, written to grad[NN_N_PARAMS] in parameter order. */
+void nn_backprop(const double *params, const double *x, const double *y, double *grad)
+{{
+    nn_gradients(params, x, y, 1, grad);
+}}
+
+/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
+void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
+{{
+    double grad[NN_N_PARAMS];
+    nn_backprop(params, x, y, grad);
+    for (int k = 0; k < NN_N_PARAMS; k++)
+        params[k] -= learn_rate * grad[k];
+}}
+
+/* The article's training, in place; the mean loss after each epoch goes to
+ * loss_history[epochs] unless it is NULL. */
+void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
+                      double learn_rate, double *loss_history)
+{{
+    for (long epoch = 0; epoch < epochs; epoch++) {{
+        for (long i = 0; i < n; i++)
+            nn_sgd_step(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS, learn_rate);
+        if (loss_history)
+            loss_history[epoch] = nn_loss(params, X, y, n);
+    }}
+}}
+
+/* The article's training, in place: every epoch, one SGD step per sample, in order. */
+void nn_train(double *params, const double *X, const double *y, long n, long epochs,
+              double learn_rate)
+{{
+    nn_train_history(params, X, y, n, epochs, learn_rate, 0);
+}}
+
+/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
+void nn_predict(const double *params, const double *X, long n, double *out)
+{{
+    struct nn_block q;
+    for (long start = 0; start < n; start += NN_BLOCK) {{
+        const long m = n - start < NN_BLOCK ? n - start : NN_BLOCK;
+        forward(params, &q, m, load_block(&q, X + start * NN_N_INPUTS, 0, m));
+        for (long s = 0; s < m; s++)
+            for (int j = 0; j < N_{L}; j++)
+                out[(start + s) * NN_N_OUTPUTS + j] = q.A_{L}[j][s];
+    }}
+}}
+"""

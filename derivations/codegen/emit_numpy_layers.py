@@ -1,0 +1,354 @@
+"""The numpy target in the layer style: BP1-BP4 as matrix products over blocks of samples.
+
+One block of samples is a matrix with one column per sample (A_0 = X^T);
+each layer is two lines forward (z = W a + b, a = f(z)) and two or three
+back (delta, dL/dW, dL/db), whatever the layer's width, so the file grows
+with the number of layers, not of parameters.  The interface is the scalar
+numpy module's (PARAMS, loss, gradients, sgd_step, train, predict, losses,
+backprop).
+
+>>> from derivations import Network, derive
+>>> source = emit(derive(Network((2, 64, 64, 1))))
+>>> "Z_2 = W_2 @ A_1 + b_2" in source
+True
+>>> len(source) - len(emit(derive(Network((2, 8, 8, 1))))) < 100       # 4417 parameters or 105: the same lines
+True
+"""
+
+from sympy import Symbol
+
+from derivations.codegen.base import aligned, wrap
+from derivations.codegen.emit_numpy import NumpyPrinter
+from derivations.codegen.emit_python import rule
+from derivations.codegen.layered import LayerHelpers, Plan, equations, style_command, style_note
+
+TARGET = "numpy"
+#: samples per block in loss and gradients: a block's matrices stay in the CPU's cache
+BLOCK = 1024
+
+
+class LayerNumpyPrinter(LayerHelpers, NumpyPrinter):
+    """The numpy printer with the helpers written for whole arrays where a record has them."""
+
+    LAYER_TARGET = "numpy_layers"
+
+
+def emit(derivation):
+    """The layer-style numpy module for ``derivation``, as text."""
+    return NumpyLayers(Plan(derivation)).text()
+
+
+def _names(prefix, count):
+    """``tuple(f"w{k}" for k in range(1, 7))``: a PARAMS part written in constant space."""
+    return f'tuple(f"{prefix}{{k}}" for k in range(1, {count + 1}))'
+
+
+def tup(names):
+    """``(a, b)``, or ``(a,)`` for one name: a tuple as Python writes it."""
+    names = list(names)
+    return f"({names[0]},)" if len(names) == 1 else f"({', '.join(names)})"
+
+
+def span(names):
+    """``w1..w6``, or just ``b3`` for one name."""
+    return names[0] if len(names) == 1 else f"{names[0]}..{names[-1]}"
+
+
+class NumpyLayers:
+    """Writes the module: header, sizes, helpers, the layers' matrices, BP1-BP4, the interface."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.printer = LayerNumpyPrinter()
+
+    def expr(self, expr):
+        return self.printer.doprint(expr)
+
+    # --- the functions the equations live in -------------------------------------------------
+
+    def matrices(self):
+        p = self.plan
+        rows = []
+        for layer in p.layers:
+            end = layer.weight_at + layer.n_out * layer.n_in
+            rows.append((f"flat[{layer.weight_at}:{end}].reshape({layer.n_out}, {layer.n_in}),",
+                         f"W_{layer.name}: {span(layer.weights)}"))
+        for layer in p.layers:
+            end = layer.bias_at + layer.n_out
+            rows.append((f"flat[{layer.bias_at}:{end}].reshape({layer.n_out}, 1),",
+                         f"b_{layer.name}: {span(layer.biases)}"))
+        return [
+            "def matrices(flat):",
+            '    """The weight matrices W_l and bias columns b_l, as views of flat (an array in PARAMS order).',
+            "",
+            "    W_l has one row per neuron of layer l and one column per input; b_l is a column.",
+            "    Views, not copies: a change to flat is a change to them.",
+            '    """',
+            "    return (",
+            *["        " + line for line in aligned(rows, "#")],
+            "    )",
+        ]
+
+    def unpack(self, prefix=""):
+        p = self.plan
+        names = [f"{prefix}W_{layer.name}" for layer in p.layers] + [f"{prefix}b_{layer.name}" for layer in p.layers]
+        source = "G" if prefix else "P"
+        return f"    {', '.join(names)}, = {source}" if len(names) == 1 else f"    {', '.join(names)} = {source}"
+
+    def forward(self):
+        p = self.plan
+        rows = []
+        for layer in p.layers:
+            l, prev = layer.name, int(layer.name) - 1
+            z = Symbol(f"Z_{l}")
+            rows.append((f"Z_{l} = W_{l} @ A_{prev} + b_{l}", f"layer {l}: z = W a + b"))
+            rows.append((f"A_{l} = {self.expr(p.activation(layer, z))}", f"a = f(z), f = {layer.activation.name}"))
+        values = ", ".join(f"Z_{layer.name}, A_{layer.name}" for layer in p.layers)
+        return [
+            "def forward(P, A_0):",
+            '    """Every layer\'s Z and A for a block of samples, one per column of A_0; P = matrices(params)."""',
+            self.unpack(),
+            *["    " + line for line in aligned(rows, "#")],
+            f"    return {values}",
+        ]
+
+    def sample_losses(self):
+        p = self.plan
+        last = p.output.name
+        expr = p.sample_loss(Symbol(f"Z_{last}"), Symbol(f"A_{last}"), Symbol("Y"))
+        return [
+            f"def sample_losses(Z_{last}, A_{last}, Y):",
+            '    """L of every sample (column) of a block, from the output layer\'s Z and A and the targets Y."""',
+            f"    return np.sum({self.expr(expr)}, axis=0)",
+        ]
+
+    def backward(self):
+        p = self.plan
+        layers = p.layers
+        last = layers[-1]
+        L = last.name
+        rows = []
+        delta = p.output_delta(Symbol(f"Z_{L}"), Symbol(f"A_{L}"), Symbol("Y"))
+        rows.append((f"delta_{L} = {self.expr(delta)}", "BP1: " + p.output_delta_words()))
+        for layer in reversed(layers[:-1]):
+            l, up = layer.name, int(layer.name) + 1
+            fprime = p.fprime(layer, Symbol(f"Z_{l}"), Symbol(f"A_{l}"))
+            product = f"W_{up}.T @ delta_{up}"
+            code = product if fprime is None else f"({product}) * ({self.expr(fprime)})"
+            rows.append((f"delta_{l} = {code}", f"BP2: delta_{l} = (W_{up}^T delta_{up}) * f'(z_{l})"))
+        values = ", ".join(f"Z_{layer.name}, A_{layer.name}" for layer in layers)
+        return [
+            "def backward(P, A_0, Y):",
+            '    """BP1 and BP2 for a block of samples (columns of A_0, targets Y): the forward pass and every delta_l."""',
+            self.unpack(),
+            f"    {values} = forward(P, A_0)",
+            *["    " + line for line in aligned(rows, "#")],
+            f"    return {tup(f'A_{layer.index - 1}' for layer in layers)}, {tup(f'delta_{layer.name}' for layer in layers)}",
+        ]
+
+    def gradient_sums(self):
+        p = self.plan
+        rows = []
+        for layer in p.layers:
+            l, prev = layer.name, layer.index - 1
+            rows.append((f"np.matmul(delta_{l}, A_{prev}.T, out=dW_{l})",
+                         f"BP4: dL/dW_{l} = delta_{l} A_{prev}^T, summed over the samples"))
+            rows.append((f"np.sum(delta_{l}, axis=1, keepdims=True, out=db_{l})",
+                         f"BP3: dL/db_{l} = delta_{l}, summed over the samples"))
+        inputs = tup(f"A_{layer.index - 1}" for layer in p.layers)
+        deltas = tup(f"delta_{layer.name}" for layer in p.layers)
+        return [
+            "def gradient_sums(P, G, A_0, Y):",
+            '    """The sums over a block\'s samples of dL/dW_l and dL/db_l, written into G = matrices(grad)."""',
+            self.unpack("d"),
+            f"    {inputs}, {deltas} = backward(P, A_0, Y)",
+            *["    " + line for line in aligned(rows, "#")],
+        ]
+
+    # --- the module ---------------------------------------------------------------------------
+
+    def text(self):
+        p = self.plan
+        one = len(p.outputs) == 1
+        parts = [
+            self.docstring(),
+            "import numpy as np",
+            "",
+            "#: the layer sizes, inputs first",
+            f"SIZES = {tuple(p.sizes)!r}",
+            "#: the parameters, in the order every function takes and returns them: all weights, then all biases",
+            f"PARAMS = {_names('w', p.network.n_weights)} + {_names('b', p.network.n_biases)}",
+            f"INPUTS = {_names('x', len(p.inputs))}",
+            f"TARGETS = {p.targets!r}",
+            "#: samples per block in loss and gradients: a block's matrices stay in the CPU's cache",
+            f"BLOCK = {BLOCK}",
+            "",
+        ]
+        code = [*self.matrices(), "", "", *self.forward(), "", "", *self.sample_losses(), "", "",
+                *self.backward(), "", "", *self.gradient_sums()]
+        for source in self.printer.helpers():
+            parts += ["", source, ""]
+        parts += ["", rule("the layers: BP1-BP4 on a block of samples, one per column"), "", "", *code, "", "",
+                  rule("the interface"), "", ""]
+        parts.append(INTERFACE.format(
+            n_in=len(p.inputs),
+            y_shape="(len(X),)" if one else f"(len(X), {len(p.targets)})",
+            y_what="one target per row of X" if one else f"one row of {len(p.targets)} targets per row of X",
+            y_flat=SINGLE_Y if one else "",
+            columns="y[None, :]" if one else "y.T",
+            predicted="A_L[0]" if one else "A_L.T",
+            last=p.output.name,
+        ).strip("\n"))
+        return "\n".join(parts) + "\n"
+
+    def docstring(self):
+        p = self.plan
+        net = p.network
+        one = len(p.outputs) == 1
+        y_row = "one target y_true per sample" if one else f"one row ({', '.join(p.targets)}) per sample"
+        lines = [
+            *wrap(f"The gradient of the loss of a {net.describe()}, layer by layer (Nielsen's BP1-BP4)."),
+            "",
+            "Generated by nnderive from its derivation; this command makes this file again:",
+            "",
+            f"    {style_command(net, TARGET, 'layers')}",
+            "",
+            *wrap(style_note(net, TARGET, "layers")),
+            "",
+            *equations(p),
+            "",
+            *wrap(f"Functions (params: numbers in the order of PARAMS; X: an array with one row of "
+                  f"{len(p.inputs)} inputs per sample; y: {y_row}):"),
+            "",
+            "    loss(params, X, y)          the mean loss over the samples",
+            "    gradients(params, X, y)     its gradient: an array in PARAMS order",
+            "    sgd_step(params, x, y_true, learn_rate)",
+            "                                one step of the article's SGD on one sample: new params",
+            "    train(params, X, y, epochs=1000, learn_rate=0.1)",
+            "                                the article's loop, sample by sample in order; returns",
+            "                                (trained params, mean loss after each epoch)",
+            "    predict(params, X)          the outputs for every sample",
+            "    losses(params, X, y), backprop(params, X, y)",
+            "                                L and dL/dparam of every sample (backprop: one row per",
+            "                                parameter, one column per sample)",
+            "",
+            "It needs only numpy. loss and gradients take the samples in blocks of BLOCK columns,",
+            "whose matrices fit in the CPU's cache; the activations are computed in forms that cannot",
+            "overflow, each with one exp.",
+        ]
+        text = "\n".join(line.rstrip() for line in lines).replace("\\", "\\\\")
+        return f'"""{text}\n"""\n'
+
+
+SINGLE_Y = '''
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]'''
+
+INTERFACE = '''
+# a value below 1e-308 (e.g. e^-800) rounds to 0, as it should: no warning for that
+QUIET = dict(under="ignore")
+
+
+def loss(params, X, y):
+    """The mean loss over the samples (the rows of X, with targets y)."""
+    X, y = _arrays(X, y)
+    P = matrices(_params(params))
+    total = 0.0
+    with np.errstate(**QUIET):
+        for start in range(0, len(X), BLOCK):
+            *_, Z_L, A_L = forward(P, X[start:start + BLOCK].T)
+            total += np.sum(sample_losses(Z_L, A_L, _columns(y[start:start + BLOCK])))
+    return float(total / len(X))
+
+
+def gradients(params, X, y):
+    """The gradient of loss(params, X, y): an array in PARAMS order (the mean of BP3 and BP4 over the samples)."""
+    X, y = _arrays(X, y)
+    P = matrices(_params(params))
+    block, total = np.empty(len(PARAMS)), np.zeros(len(PARAMS))
+    G = matrices(block)  # gradient_sums writes into block through these views
+    with np.errstate(**QUIET):
+        for start in range(0, len(X), BLOCK):
+            gradient_sums(P, G, X[start:start + BLOCK].T, _columns(y[start:start + BLOCK]))
+            total += block
+    return total / len(X)
+
+
+def sgd_step(params, x, y_true, learn_rate):
+    """One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam."""
+    return _params(params) - learn_rate * gradients(params, [x], [y_true])
+
+
+def train(params, X, y, epochs=1000, learn_rate=0.1):
+    """The article's training: every epoch, one SGD step per sample, in order.
+
+    Returns the trained parameters (an array in PARAMS order) and the mean loss
+    over the samples after each epoch.  SGD steps follow one another, so this
+    loops over the samples, each a block of one column.
+    """
+    X, y = _arrays(X, y)
+    params = _params(params).copy()
+    grad = np.empty_like(params)
+    P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
+    A_0, Y = X.T, _columns(y)
+    samples = [(A_0[:, i:i + 1], Y[:, i:i + 1]) for i in range(len(X))]
+    loss_history = []
+    with np.errstate(**QUIET):
+        for epoch in range(epochs):
+            for a_0, y_true in samples:
+                gradient_sums(P, G, a_0, y_true)
+                params -= learn_rate * grad
+            *_, Z_L, A_L = forward(P, A_0)
+            loss_history.append(float(np.mean(sample_losses(Z_L, A_L, Y))))
+    return params, loss_history
+
+
+def predict(params, X):
+    """The outputs for every sample (row of X)."""
+    X, _ = _arrays(X)
+    with np.errstate(**QUIET):
+        *_, A_L = forward(matrices(_params(params)), X.T)
+    return {predicted}
+
+
+def losses(params, X, y):
+    """L for every sample at once: an array with one entry per sample."""
+    X, y = _arrays(X, y)
+    with np.errstate(**QUIET):
+        *_, Z_L, A_L = forward(matrices(_params(params)), X.T)
+        return sample_losses(Z_L, A_L, _columns(y))
+
+
+def backprop(params, X, y):
+    """dL/dparam for every sample: one row per parameter (PARAMS order), one column per sample."""
+    X, y = _arrays(X, y)
+    with np.errstate(**QUIET):
+        inputs, deltas = backward(matrices(_params(params)), X.T, _columns(y))
+        # BP4 and BP3 for each sample on its own: the outer product delta a^T, row by row
+        weights = [(delta[:, None, :] * a[None, :, :]).reshape(-1, len(X)) for delta, a in zip(deltas, inputs)]
+        return np.concatenate(weights + list(deltas))
+
+
+def _params(params):
+    params = np.asarray(params, dtype=float)
+    if params.shape != (len(PARAMS),):
+        raise ValueError(f"params must hold {{len(PARAMS)}} numbers in PARAMS order, got shape {{params.shape}}")
+    return params
+
+
+def _arrays(X, y=None):
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 2 or X.shape[1] != {n_in} or len(X) == 0:
+        raise ValueError(f"X must have one row of {n_in} inputs per sample, got shape {{X.shape}}")
+    if y is None:
+        return X, None
+    y = np.asarray(y, dtype=float){y_flat}
+    if y.shape != {y_shape}:
+        raise ValueError(f"y must have {y_what}, got shape {{y.shape}}")
+    return X, y
+
+
+def _columns(y):
+    """The targets as the output layer's shape: one column per sample."""
+    return {columns}
+'''

@@ -1,0 +1,201 @@
+"""The layer style of generated code: the choice of style, the matrices' map, the C, the CLI.
+
+Agreement with the derivation and finite differences, for every style and
+target, is in test_codegen_targets.py; here is what is particular to the
+layer style.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import assert_usage_error, installed_nnderive, require_tool, run_cli
+
+from derivations import Network, cbuild, derive
+from derivations.codegen import CodegenError, choose_style, generate, load, load_module
+from derivations.codegen import emit_c_layers, emit_numpy_layers
+from derivations.graph import build_graph
+
+ARTICLE = Network()
+NETWORKS = [
+    Network((2, 3, 2, 1), ("relu", "tanh", "sigmoid"), loss="bce"),
+    Network((3, 5, 2), "leaky_relu", "identity"),
+    Network((1, 1), "sigmoid", loss="bce"),
+]
+
+
+# --- which style a network gets --------------------------------------------------------------
+
+
+def test_the_articles_network_keeps_the_scalar_style_by_default():
+    for target in ("python", "numpy", "c"):
+        assert generate(ARTICLE, target) == generate(ARTICLE, target, "scalar")
+    assert "d_h1_d_w1" in generate(ARTICLE, "numpy")
+
+
+@pytest.mark.parametrize("spec", ["2-4-1", "2-3-3-3-3-3-1", "5-2-1"])
+def test_past_the_size_the_layer_style_is_chosen_and_the_header_says_so(spec):
+    network = Network.parse(spec)
+    assert choose_style(network) == "layers"
+    for target in ("numpy", "c"):
+        source = generate(network, target)
+        assert source == generate(network, target, "layers")
+        assert "chosen automatically" in source
+        assert f"nnderive codegen --target {target} --net {spec}\n" in source  # no --style: it is the default
+
+
+def test_asking_for_the_layer_style_is_said_in_the_header_and_the_command():
+    source = generate(ARTICLE, "numpy", "layers")
+    assert "nnderive codegen --target numpy --style layers" in source and "as asked for" in source
+
+
+def test_python_has_only_the_scalar_style_and_unknown_styles_are_named():
+    with pytest.raises(CodegenError, match="numpy and c targets") as error:
+        generate(ARTICLE, "python", "layers")
+    assert error.value.argument == "style"
+    with pytest.raises(CodegenError, match="unknown style 'matrix'"):
+        generate(ARTICLE, "numpy", "matrix")
+    assert generate(Network((2, 8, 1)), "python") == generate(Network((2, 8, 1)), "python", "scalar")
+
+
+# --- the matrices are the documented naming ---------------------------------------------------
+
+
+@pytest.mark.parametrize("network", [ARTICLE] + NETWORKS, ids=lambda n: n.describe())
+def test_matrices_are_views_of_params_by_the_naming_rules(network):
+    """W_l[j, k] is the weight from input k to neuron j of layer l (the graph's own record)."""
+    module = load_module(generate(network, "numpy", "layers"))
+    graph = build_graph(network)
+    index = {p.name: k for k, p in enumerate(graph.params)}
+    flat = np.arange(network.n_params, dtype=float)
+    matrices = module.matrices(flat)
+    depth = len(graph.layers)
+    for l, neurons in enumerate(graph.layers):
+        W, b = matrices[l], matrices[depth + l]
+        assert W.shape == (len(neurons), len(neurons[0].weights)) and b.shape == (len(neurons), 1)
+        for j, neuron in enumerate(neurons):
+            assert [W[j, k] for k in range(W.shape[1])] == [index[w.name] for w in neuron.weights]
+            assert b[j, 0] == index[neuron.bias.name]
+        assert np.shares_memory(W, flat) and np.shares_memory(b, flat)
+    assert module.PARAMS == tuple(p.name for p in graph.params)
+
+
+def test_the_header_maps_the_articles_names_to_matrix_entries():
+    for target in ("numpy", "c"):
+        source = generate(ARTICLE, target, "layers")
+        assert "W_1 (2x2) = [[w1, w2], [w3, w4]]   b_1 (2x1) = [b1, b2]   (neurons h1, h2)" in source
+        assert "W_2 (1x2) = [[w5, w6]]   b_2 (1x1) = [b3]   (neuron y_pred)" in source
+
+
+@pytest.mark.parametrize("network", [ARTICLE] + NETWORKS, ids=lambda n: n.describe())
+def test_numpy_backprop_is_each_samples_own_gradient(rng, network):
+    module = load(network, "numpy", "layers")
+    params = rng.normal(size=network.n_params)
+    X = rng.normal(size=(5, network.n_inputs))
+    y = rng.integers(0, 2, size=(5, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    per_sample = module.backprop(params, X, y)
+    assert per_sample.shape == (network.n_params, 5)
+    for i in range(5):
+        np.testing.assert_allclose(per_sample[:, i], module.gradients(params, X[i:i + 1], y[i:i + 1]),
+                                   rtol=1e-13, atol=1e-15)
+        assert module.losses(params, X, y)[i] == pytest.approx(module.loss(params, X[i:i + 1], y[i:i + 1]))
+
+
+def test_the_generated_code_reads_like_the_four_equations():
+    numpy_source = generate(ARTICLE, "numpy", "layers")
+    for line in ("Z_1 = W_1 @ A_0 + b_1", "delta_1 = (W_2.T @ delta_2) * (A_1*(1 - A_1))",
+                 "np.matmul(delta_1, A_0.T, out=dW_1)"):
+        assert line in numpy_source
+    bce = generate(Network((2, 4, 1), loss="bce"), "numpy")
+    assert "delta_2 = A_2 - Y" in bce  # bce on a sigmoid: f' cancels
+    c_source = generate(ARTICLE, "c", "layers")
+    assert "const double (*W)[N_1] = (const double (*)[N_1])(params + W_2_AT);" in c_source
+    for equation in ("BP1", "BP2", "BP3", "BP4"):
+        assert equation in numpy_source and equation in c_source
+
+
+# --- size, determinism, compiling ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["numpy", "c"])
+def test_file_size_grows_with_layers_not_parameters(target):
+    small, wide = (len(generate(Network((2, w, w, 1)), target)) for w in (8, 64))
+    assert abs(wide - small) < 0.01 * small  # 105 parameters or 4417: the same file but for numbers
+    deeper = len(generate(Network((2, 8, 8, 8, 1)), target))
+    assert deeper > small * 1.05  # one more layer: more lines
+
+
+def test_generated_files_are_the_same_bytes_in_fresh_processes(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = tmp_path / f"nn{seed}.c"
+        subprocess.run([installed_nnderive(), "codegen", "--target", "c", "--net", "3-6-4-2", "--activation",
+                        "tanh", "-o", str(out)], check=True, env=env)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == generate(Network((3, 6, 4, 2), "tanh"), "c").encode()
+    assert emit_numpy_layers.emit(derive(NETWORKS[0])) == emit_numpy_layers.emit(derive(NETWORKS[0]))
+
+
+@pytest.mark.parametrize("network", [ARTICLE, Network((2, 64, 64, 1))] + NETWORKS, ids=lambda n: n.describe())
+def test_the_c_compiles_without_a_warning(tmp_path, network):
+    compiler = require_tool("cc")
+    source = tmp_path / "nn.c"
+    source.write_text(emit_c_layers.emit(derive(network)))
+    result = subprocess.run([compiler, *cbuild.FLAGS, "-Wextra", "-Werror", "-o", str(tmp_path / "nn.so"),
+                             str(source), *cbuild.LIBS], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_c_and_numpy_layer_styles_agree_on_a_wide_network(tmp_path, rng):
+    require_tool("cc")
+    network = Network((3, 24, 16, 2), ("tanh", "relu", "sigmoid"), loss="bce")
+    library = cbuild.load(network, directory=tmp_path, style="layers")
+    module = load(network, "numpy", "layers")
+    params = rng.normal(scale=0.5, size=network.n_params)
+    X = rng.normal(size=(333, 3))
+    y = rng.integers(0, 2, size=(333, 2)).astype(float)
+    np.testing.assert_allclose(library.gradients(params, X, y), module.gradients(params, X, y), rtol=1e-12,
+                               atol=1e-15)
+    np.testing.assert_allclose(library.predict(params, X), module.predict(params, X), rtol=1e-13)
+    trained_c, history_c = library.train(params, X[:20], y[:20], epochs=5, learn_rate=0.3)
+    trained_numpy, history_numpy = module.train(params, X[:20], y[:20], epochs=5, learn_rate=0.3)
+    np.testing.assert_allclose(trained_c, trained_numpy, rtol=1e-11, atol=1e-13)
+    np.testing.assert_allclose(history_c, history_numpy, rtol=1e-11)
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["numpy", "c"])
+def test_cli_style_option(capsys, target):
+    status, out, err = run_cli(capsys, "codegen", "--target", target, "--style", "layers")
+    assert status == 0 and err == "" and out == generate(ARTICLE, target, "layers")
+    status, out, _ = run_cli(capsys, "codegen", "--target", target, "--net", "2-5-1", "--style", "scalar")
+    assert status == 0 and out == generate(Network((2, 5, 1)), target, "scalar")
+
+
+def test_cli_layer_style_for_python_is_a_usage_error(capsys):
+    assert_usage_error(capsys, "codegen", "--target", "python", "--style", "layers", match="numpy and c targets")
+
+
+def test_train_a_wide_network_with_the_layered_c(tmp_path):
+    require_tool("cc")
+    env = {**os.environ, "NNDERIVE_CACHE": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [installed_nnderive(), "train", "--backend", "c", "--net", "2-16-16-1", "--epochs", "300", "--seed", "3",
+         "--every", "100"],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    library = next(Path(tmp_path / "cache" / "c").glob("*.so"))
+    assert library.exists()
+    from derivations.training import train
+
+    run = train(Network((2, 16, 16, 1)), backend="c", epochs=300, seed=3)
+    expected = train(Network((2, 16, 16, 1)), backend="numpy", epochs=300, seed=3)  # the layered numpy
+    np.testing.assert_allclose(run.history, expected.history, rtol=1e-10)
+    assert f"Loss after 300 epochs: {run.history[-1]:.4g}" in result.stdout
