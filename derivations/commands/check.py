@@ -7,10 +7,14 @@ code failed), 2 the check could not run.
 """
 
 import argparse
+import json
 import sys
 
-from derivations.check import ARTICLE_TARGETS, KINDS, CheckError, check
+from derivations.check import ARTICLE_TARGETS, KINDS, CheckError
 from derivations.check.compare import DEFAULT_RTOL
+from derivations.check.guard import DEFAULT_TIMEOUT
+from derivations.check.isolated import UserCodeFailed, run_in_child
+from derivations.errors import NnderiveError
 from derivations.commands.common import (
     UsageError, add_network_options, flag, network_from_args, parse_number, printable,
 )
@@ -70,10 +74,23 @@ def add_arguments(parser):
     parser.add_argument("--rtol", type=_rtol, default=DEFAULT_RTOL, metavar="R",
                         help=f"relative tolerance (default {DEFAULT_RTOL:g})")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    parser.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"stop your code after this long (default {DEFAULT_TIMEOUT:g}); it runs in a "
+                             "separate process")
     add_network_options(parser)
 
 
 def run(args):
+    try:
+        return _run(args)
+    except UsageError as error:
+        if args.format == "json":  # a program reading JSON gets JSON, whatever went wrong
+            _write_json({"ok": False, "exit_status": 2, "error": getattr(error, "details", None)
+                         or {"kind": "usage", "message": str(error)}})
+        raise
+
+
+def _run(args):
     network = network_from_args(args)
     if args.article:
         if args.target is not None:
@@ -85,18 +102,35 @@ def run(args):
         raise UsageError("what should be checked? give PATH.py:NAME (or --article for a demo)")
     else:
         target = args.target
+    unicode = _can_print("∂·′")
+
+    def render(result):  # runs in the child: the report is spelled for the command line there
+        if isinstance(result, NnderiveError):
+            return result.spelled(flag)
+        return {"status": result.exit_status, "json": result.as_dict(spell=flag),
+                "text": result.to_text(unicode=unicode, spell=flag)}
+
+    options = dict(kind=args.kind, network=network, points=args.points, seed=args.seed,
+                   learn_rate=args.learn_rate, rtol=args.rtol)
     try:
-        report = check(target, kind=args.kind, network=network, points=args.points, seed=args.seed,
-                       learn_rate=args.learn_rate, rtol=args.rtol)
+        payload = run_in_child(target, render, args.timeout, **options)
+    except UserCodeFailed as error:
+        failure = UsageError(str(error))
+        failure.details = dict(error.error, message=str(failure))
+        raise failure from None
     except CheckError as error:
         raise UsageError(error) from None
     if args.format == "json":
-        text = report.to_json(spell=flag)
-        # JSON's own escapes (\u00fc) where the terminal cannot show a character of a file name
-        sys.stdout.write(text if _can_print(text) else report.to_json(ensure_ascii=True, spell=flag))
+        _write_json(payload["json"])
     else:
-        sys.stdout.write(printable(report.to_text(unicode=_can_print("∂·′"), spell=flag)))
-    return report.exit_status
+        sys.stdout.write(printable(payload["text"]))
+    return payload["status"]
+
+
+def _write_json(data):
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    # JSON's own escapes (\u00fc) where the terminal cannot show a character of a file name
+    sys.stdout.write(text if _can_print(text) else json.dumps(data, indent=2, ensure_ascii=True) + "\n")
 
 
 def _default_network(args):
@@ -136,4 +170,11 @@ def _rtol(text):
     value = parse_number(text, "--rtol")
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number between 0 and 1")
+    return value
+
+
+def _timeout(text):
+    value = parse_number(text, "--timeout")
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0 (at most a day)")
     return value
