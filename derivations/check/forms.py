@@ -64,6 +64,9 @@ class Observation:
     invalid: dict = field(default_factory=dict)
     rounding: dict = field(default_factory=dict)
     extra: list = field(default_factory=list)
+    #: the point the values belong to, where the form finds it is not the one it was given
+    #: (a per-sample class given a batch computes its first step from the first sample)
+    point: object = None
 
 
 def as_number(value):
@@ -104,10 +107,13 @@ class Form:
     #: does the gradient come from a parameter update (so rounding of old - new applies)?
     from_step = False
 
-    def __init__(self, obj, derivation, learn_rate):
+    def __init__(self, obj, derivation, learn_rate, names=None, batch=False):
         self.obj = obj
         self.derivation = derivation
         self.learn_rate = learn_rate
+        #: article name -> the user's name for it (names=, --map)
+        self.names = {p.name: (names or {}).get(p.name, p.name) for p in derivation.params}
+        self.batch = batch
         self.file = source_file(obj)
         self.capture = Capture()  # everything the user's code prints or warns, kept out of the report
 
@@ -147,28 +153,32 @@ class Form:
     def _read(self, result, observation, partial_keys, point):
         """Take the parameters (under ``partial_keys``) and the factors out of ``result``."""
         try:
-            return self._take(result, observation, partial_keys)
+            return self._take(result, observation, partial_keys, point)
         except Exception as error:  # a mapping of the user's own that fails when read
             raise UserCodeError(UserProblem(
                 f"reading what {self.name} returned raised {describe_exception(error)}",
                 user_location(error, self.file), point.name,
             )) from None
 
-    def _take(self, result, observation, partial_keys):
+    def _take(self, result, observation, partial_keys, point):
         d = self.derivation
         used = set()
         for name in (p.name for p in d.params):
-            key = next((k for k in partial_keys(name) if k in result), None)
+            key = next((k for k in partial_keys(self.names[name]) if k in result), None)
             if key is None:
                 observation.invalid[name] = "missing"
                 continue
             used.add(key)
             observation.got[name], why = as_number(result[key])
+            if why and getattr(point, "n", 0) > 1 and np.size(result[key]) == point.n:
+                why += f", one per sample: a mean over the wrong axis (the {point.n} samples are not averaged)?"
             if why:
                 del observation.got[name]
                 observation.invalid[name] = why
         for name in d.factors:
-            if name in result:
+            if name in result and self.batch:
+                used.add(name)  # a batch's factors are one per sample: only the mean partials are judged
+            elif name in result:
                 used.add(name)
                 value, why = as_number(result[name])
                 if why:
@@ -184,10 +194,15 @@ class GradientForm(Form):
 
     @property
     def description(self):
+        if self.batch:
+            return f"batch gradient function {self.name}(params, X, Y): the mean gradient over the samples"
         return f"gradient function {self.name}(params, x, y_true)"
 
+    def user_params(self, point):
+        return {self.names[p]: v for p, v in point.params.items()}
+
     def observe(self, point):
-        result = self._call(self.obj, (dict(point.params), np.array(point.x, dtype=float), point.user_y), point)
+        result = self._call(self.obj, (self.user_params(point), np.array(point.x, dtype=float), point.user_y), point)
         result = self._mapping(result, point, "partials")
         return self._read(result, Observation(), lambda name: (name, f"d_L_d_{name}"), point)
 
@@ -198,10 +213,13 @@ class StepForm(Form):
 
     @property
     def description(self):
+        if self.batch:
+            return (f"batch step function {self.name}(params, X, Y, learn_rate), learn_rate = {self.learn_rate:g}: "
+                    "one step on the mean gradient")
         return f"step function {self.name}(params, x, y_true, learn_rate), learn_rate = {self.learn_rate:g}"
 
     def observe(self, point):
-        args = (dict(point.params), np.array(point.x, dtype=float), point.user_y, self.learn_rate)
+        args = (GradientForm.user_params(self, point), np.array(point.x, dtype=float), point.user_y, self.learn_rate)
         result = self._mapping(self._call(self.obj, args, point), point, "new parameter values")
         observation = self._read(result, Observation(), lambda name: (name,), point)
         return implied_gradient(observation, point.params, self.learn_rate)
