@@ -19,6 +19,7 @@ from derivations.check.loading import CheckError, UserProblem, load_target
 from derivations.check.model import chain_model
 from derivations.check.naming import join
 from derivations.check.infer import network_for
+from derivations.check.layout import ORIENTATIONS
 from derivations.check.loading import captured
 from derivations.check.points import REDUCTIONS, make_batches, make_points
 from derivations.check.rates import stated_rate
@@ -30,7 +31,7 @@ MAX_POINTS = 1000
 
 
 def check(obj, kind="auto", *, network=None, points=5, seed=0, learn_rate=None, rtol=DEFAULT_RTOL, names=None,
-          batch=None, reduction="mean", phase=None):
+          batch=None, reduction="mean", weights_as=None, phase=None):
     """Check a hand-written backprop; return a :class:`CheckReport`.
 
     ``obj`` is a gradient function, a step function, an article-style class
@@ -54,7 +55,7 @@ def check(obj, kind="auto", *, network=None, points=5, seed=0, learn_rate=None, 
     keys or types and NaN are not raised: the report describes them.
     """
     _validate(kind, network, points, seed, learn_rate, rtol)
-    _validate_names(names, reduction)
+    _validate_names(names, reduction, weights_as=weights_as)
     loaded = None
     phase = phase or (lambda name: None)
     if isinstance(obj, str):
@@ -71,24 +72,36 @@ def check(obj, kind="auto", *, network=None, points=5, seed=0, learn_rate=None, 
     derivation = derive(chosen)
     _validate_names(names, reduction, derivation)
     stated = None
+    given = learn_rate is not None
     if learn_rate is None:
         stated = stated_rate(obj) if kind != "gradient" else None
         learn_rate = stated.value if stated else DEFAULT_LEARN_RATE
     rate = abs(float(learn_rate))
     form = make_form(obj, derivation, kind, rate, names, batch)
-    form.stated_rate, form.given_rate = stated, stated is None and learn_rate != DEFAULT_LEARN_RATE
+    form.stated_rate, form.given_rate = stated, given
     if form.kind == "class" or form.batch:
         where = make_batches(derivation, int(points), int(seed), reduction)
     else:
         where = make_points(derivation, int(points), int(seed))
     model = chain_model(derivation)
+    layout_problem = None
+    if hasattr(form, "choose_layout"):
+        try:
+            form.choose_layout(where[0], weights_as)
+        except UserCodeError as error:
+            layout_problem = error.problem
+    layout = getattr(form, "layout", None)
     report = CheckReport(
-        target=loaded.label if loaded else _label(obj), kind=form.kind, form=form.description,
+        target=loaded.label if loaded else _label(obj), kind=form.kind,
+        form=form.description + (f"; {layout.description}" if layout is not None else ""),
         derivation=derivation, model=model, points=where, learn_rate=rate, rtol=float(rtol),
         seed=int(seed),
     )
+    report.entries = dict(layout.entry) if layout is not None else {}
     observations = []
     try:
+        if layout_problem is not None:
+            raise UserCodeError(layout_problem)
         for point in where:
             observations.append(form.observe(point))
     except UserCodeError as error:
@@ -120,7 +133,9 @@ def _instance(obj):
         return None
 
 
-def _validate_names(names, reduction, derivation=None):
+def _validate_names(names, reduction, derivation=None, weights_as=None):
+    if weights_as not in (None, *ORIENTATIONS):
+        raise CheckError(f"weights_as must be 'rows' or 'columns', got {weights_as!r}", argument="weights_as")
     if reduction not in REDUCTIONS:
         raise CheckError(f"reduction must be one of {', '.join(REDUCTIONS)}, got {reduction!r}", argument="reduction")
     if names is None:
@@ -185,6 +200,7 @@ def _notes(loaded, form, observations, report):
             notes.append(Message(f"params has no {missing.group(1)} in a {report.derivation.network.spec} network: "
                                  "is the network right (", Argument("network"), ")?"))
         return notes
+    notes += getattr(form, "layout_notes", [])
     notes += _rate_notes(form, report)
     if form.kind == "class":
         updated = any(v.problem is None for v in report.parameters.values())
@@ -214,8 +230,10 @@ def _rate_notes(form, report):
         return [Message(f"The gradient is read off your step as (old - new) / learn_rate with learn_rate = "
                         f"{form.learn_rate:g}, {source}", Argument("learn_rate"), " overrides it.")]
     if getattr(form, "given_rate", False):
+        in_code = stated_rate(form.obj)
+        differs = f"; your code states {in_code.where}" if in_code and in_code.value != form.learn_rate else ""
         return [f"The gradient is read off your step as (old - new) / learn_rate with the learn_rate you gave, "
-                f"{form.learn_rate:g}."]
+                f"{form.learn_rate:g}{differs}."]
     return [Message(f"The gradient is read off your step as (old - new) / learn_rate with learn_rate = "
                     f"{form.learn_rate:g} (the article's; your code states none: set ", Argument("learn_rate"),
                     " if it uses another).")]

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from derivations.check.layout import GRADIENT_KEYS, MatrixLayout, Probe, orientations
 from derivations.check.loading import (
     Capture, UserProblem, captured, definition_location, describe_exception, source_file, user_location,
 )
+from derivations.errors import Argument, Message
 
 EPS = float(np.finfo(float).eps)
 
@@ -189,7 +191,89 @@ class Form:
         return observation
 
 
-class GradientForm(Form):
+class _Unreadable(Exception):
+    pass
+
+
+class FunctionForm(Form):
+    """A gradient or step function: its parameters as named numbers, or as matrices (:mod:`layout`)."""
+
+    #: a MatrixLayout when the code takes W1, b1, ... (chosen by :meth:`choose_layout`)
+    layout = None
+    step = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.layout_notes = []
+
+    def user_params(self, point):
+        if self.layout is not None:
+            return self.layout.to_user(point.params)
+        return {self.names[p]: v for p, v in point.params.items()}
+
+    def _args(self, point, params):
+        args = (params, np.array(point.x, dtype=float), point.user_y)
+        return args + (self.learn_rate,) if self.step else args
+
+    def choose_layout(self, point, weights_as=None):
+        """Named numbers, or matrices (a dict of W1, b1, ... or a list) in the orientation the code runs with.
+
+        The code is called once with the named parameters, watching what it
+        asks for; matrix code is then called with each orientation until one
+        runs (``weights_as`` fixes it).
+        """
+        probe = Probe(self.user_params(point))
+        try:
+            with captured():  # the probing calls' prints and warnings are not the check's
+                self.obj(*self._args(point, probe))
+        except (KeyboardInterrupt, StopTraining):
+            raise
+        except BaseException:  # what it asked for before failing is what counts
+            pass
+        layout = probe.layout()
+        if layout == "scalar" and weights_as is None:
+            return
+        if layout == "scalar":
+            layout = "dict"
+        tries = orientations(self.derivation, weights_as)
+        for orientation in tries:
+            candidate = MatrixLayout(self.derivation, orientation, as_list=layout == "list")
+            try:
+                with captured():
+                    self._unpack(self.obj(*self._args(point, candidate.to_user(point.params))), candidate)
+            except (KeyboardInterrupt, StopTraining):
+                raise
+            except BaseException:
+                continue
+            self.layout = candidate
+            break
+        else:
+            self.layout = MatrixLayout(self.derivation, tries[0], as_list=layout == "list")
+        if self.layout.square and weights_as is None:
+            self.layout_notes.append(Message(
+                "Every weight matrix is square, so the shapes cannot tell neurons × inputs from inputs × neurons: "
+                "the check took neurons × inputs (set ", Argument("weights_as", "columns"), " for the transpose)."))
+
+    def _unpack(self, result, layout):
+        values, invalid, _ = layout.from_user(result, step=self.step)
+        if not values:
+            raise _Unreadable
+        return values
+
+    def _read_layout(self, result, point):
+        values, invalid, notes = self.layout.from_user(result, step=self.step)
+        for note in notes:
+            if note not in self.layout_notes:
+                self.layout_notes.append(note)
+        observation = Observation(got=values, invalid=invalid)
+        if isinstance(result, Mapping):
+            keys = {pattern.format(K=k) for W, b, *_ in self.layout.layers for k in (W, b)
+                    for pattern in GRADIENT_KEYS}
+            observation.extra = sorted(str(k) for k in result if k not in keys)
+        return observation
+
+
+class GradientForm(FunctionForm):
     kind = "gradient"
 
     @property
@@ -198,18 +282,18 @@ class GradientForm(Form):
             return f"batch gradient function {self.name}(params, X, Y): the mean gradient over the samples"
         return f"gradient function {self.name}(params, x, y_true)"
 
-    def user_params(self, point):
-        return {self.names[p]: v for p, v in point.params.items()}
-
     def observe(self, point):
-        result = self._call(self.obj, (self.user_params(point), np.array(point.x, dtype=float), point.user_y), point)
+        result = self._call(self.obj, self._args(point, self.user_params(point)), point)
+        if self.layout is not None:
+            return self._read_layout(result, point)
         result = self._mapping(result, point, "partials")
         return self._read(result, Observation(), lambda name: (name, f"d_L_d_{name}"), point)
 
 
-class StepForm(Form):
+class StepForm(FunctionForm):
     kind = "step"
     from_step = True
+    step = True
 
     @property
     def description(self):
@@ -219,8 +303,10 @@ class StepForm(Form):
         return f"step function {self.name}(params, x, y_true, learn_rate), learn_rate = {self.learn_rate:g}"
 
     def observe(self, point):
-        args = (GradientForm.user_params(self, point), np.array(point.x, dtype=float), point.user_y, self.learn_rate)
-        result = self._mapping(self._call(self.obj, args, point), point, "new parameter values")
+        result = self._call(self.obj, self._args(point, self.user_params(point)), point)
+        if self.layout is not None:
+            return implied_gradient(self._read_layout(result, point), point.params, self.learn_rate)
+        result = self._mapping(result, point, "new parameter values")
         observation = self._read(result, Observation(), lambda name: (name,), point)
         return implied_gradient(observation, point.params, self.learn_rate)
 

@@ -69,8 +69,20 @@ def add_arguments(parser):
     parser.add_argument("--points", type=_count, default=5, metavar="N",
                         help="random points besides Alice's (default 5)")
     parser.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the random points (default 0)")
-    parser.add_argument("--learn-rate", type=_positive, default=0.1, metavar="RATE",
-                        help="learning rate of a step function or class (default 0.1, the article's)")
+    parser.add_argument("--learn-rate", type=_positive, default=None, metavar="RATE",
+                        help="learning rate of a step function or class (default: the one your code states, "
+                             "else 0.1, the article's)")
+    parser.add_argument("--map", metavar="NAMES",
+                        help="your names for the article's parameters, e.g. w1=w_in1_h1,w2=w_in2_h1 (or a file "
+                             "with one NAME=YOURS per line)")
+    parser.add_argument("--batch", action="store_true",
+                        help="the function takes a batch, f(params, X, Y) (default: when its 2nd argument is "
+                             "named X, xs, batch, ...)")
+    parser.add_argument("--reduction", choices=("mean", "sum"), default="mean",
+                        help="how a batch's loss combines its samples (default mean)")
+    parser.add_argument("--weights-as", choices=("rows", "columns"), default=None,
+                        help="matrix code: weight matrices as neurons x inputs (rows) or inputs x neurons "
+                             "(columns); default: from the shapes")
     parser.add_argument("--rtol", type=_rtol, default=DEFAULT_RTOL, metavar="R",
                         help=f"relative tolerance (default {DEFAULT_RTOL:g})")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
@@ -110,8 +122,9 @@ def _run(args):
         return {"status": result.exit_status, "json": result.as_dict(spell=flag),
                 "text": result.to_text(unicode=unicode, spell=flag)}
 
-    options = dict(kind=args.kind, network=network, points=args.points, seed=args.seed,
-                   learn_rate=args.learn_rate, rtol=args.rtol)
+    options = dict(kind=args.kind, network=None if _default_network(args) else network, points=args.points,
+                   seed=args.seed, learn_rate=args.learn_rate, rtol=args.rtol, names=_names(args.map),
+                   batch=True if args.batch else None, reduction=args.reduction, weights_as=args.weights_as)
     try:
         payload = run_in_child(target, render, args.timeout, **options)
     except UserCodeFailed as error:
@@ -178,3 +191,27 @@ def _timeout(text):
     if not 0 < value <= 86400:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0 (at most a day)")
     return value
+
+
+def _names(text):
+    """``--map``: ``w1=w_in1_h1,w2=...`` or a file of such pairs, one per line (# comments allowed)."""
+    if text is None:
+        return None
+    source = text
+    if "=" not in text:
+        try:
+            with open(text, encoding="utf-8") as handle:
+                source = handle.read()
+        except OSError as error:
+            raise UsageError(f"--map {text}: neither NAME=YOURS pairs nor a readable file ({error.strerror})") \
+                from None
+    names = {}
+    for part in source.replace("\n", ",").split(","):
+        part = part.split("#", 1)[0].strip()
+        if not part:
+            continue
+        article, sep, theirs = (piece.strip() for piece in part.partition("="))
+        if not sep or not article.isidentifier() or not theirs.isidentifier():
+            raise UsageError(f"--map: {part!r} is not NAME=YOURS (e.g. w1=w_in1_h1)")
+        names[article] = theirs
+    return names
