@@ -236,23 +236,35 @@ class FunctionForm(Form):
         if layout == "scalar":
             layout = "dict"
         tries = orientations(self.derivation, weights_as)
-        for orientation in tries:
+        runs = []  # (partials that disagree at this point, order tried, layout)
+        for k, orientation in enumerate(tries):
             candidate = MatrixLayout(self.derivation, orientation, as_list=layout == "list")
             try:
                 with captured():
-                    self._unpack(self.obj(*self._args(point, candidate.to_user(point.params))), candidate)
+                    values = self._unpack(self.obj(*self._args(point, candidate.to_user(point.params))), candidate)
             except (KeyboardInterrupt, StopTraining):
                 raise
             except BaseException:
                 continue
-            self.layout = candidate
-            break
-        else:
-            self.layout = MatrixLayout(self.derivation, tries[0], as_list=layout == "list")
-        if self.layout.square and weights_as is None:
+            runs.append((self._disagreements(values, point), k, candidate))
+        # where the shapes allow several orientations (a square W1), the one the code's numbers fit is its own
+        self.layout = min(runs, key=lambda run: run[:2])[2] if runs else \
+            MatrixLayout(self.derivation, tries[0], as_list=layout == "list")
+        ambiguous = len({run[2].orientations for run in runs if run[0] == min(r[0] for r in runs)}) > 1
+        if ambiguous and weights_as is None:
             self.layout_notes.append(Message(
-                "Every weight matrix is square, so the shapes cannot tell neurons × inputs from inputs × neurons: "
-                "the check took neurons × inputs (set ", Argument("weights_as", "columns"), " for the transpose)."))
+                "The shapes and numbers fit more than one orientation of the weight matrices: the check took "
+                f"{self.layout.description.split(': ', 1)[1]} (set ", Argument("weights_as", "columns"), " or ",
+                Argument("weights_as", "rows"), " to choose)."))
+
+    def _disagreements(self, values, point):
+        if self.step:
+            values = {p: (point.params[p] - v) / self.learn_rate for p, v in values.items()}
+        wrong = 0
+        for p in point.params:
+            exact = point.expected(p)
+            wrong += p not in values or not abs(values[p] - exact) <= 1e-6 * (abs(exact) + point.partial_scale)
+        return wrong
 
     def _unpack(self, result, layout):
         values, invalid, _ = layout.from_user(result, step=self.step)
@@ -261,7 +273,7 @@ class FunctionForm(Form):
         return values
 
     def _read_layout(self, result, point):
-        values, invalid, notes = self.layout.from_user(result, step=self.step)
+        values, invalid, notes = self.layout.from_user(result, step=self.step, n_samples=getattr(point, "n", None))
         for note in notes:
             if note not in self.layout_notes:
                 self.layout_notes.append(note)

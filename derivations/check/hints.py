@@ -181,6 +181,28 @@ def batch_variants(model, points, form):
             BatchScale("divided by n twice", over_n, affects=everything, scale=lambda p: 1 / getattr(p, "n", 1))]
 
 
+def transposed_variants(layout):
+    """A square weight matrix's gradient returned transposed: W1[0,1] and W1[1,0] swapped (X.T @ delta)."""
+    variants = []
+    for k, (W, _, weights, _) in enumerate(layout.layers):
+        if len(weights) != len(weights[0]) or len(weights) < 2:
+            continue
+        pairs = [(weights[j][i], weights[i][j]) for j in range(len(weights)) for i in range(j + 1, len(weights))]
+        shown = ", ".join(f"{layout.entry[a]} ({a}) with {layout.entry[b]} ({b})" for a, b in pairs[:3])
+        text = (f"The gradient of {W} is transposed: {shown} swapped. Is it computed as X.T @ delta where "
+                f"delta.T @ X belongs (or returned without .T)?")
+
+        def swap(partials, pairs=pairs):
+            partials = dict(partials)
+            for a, b in pairs:
+                partials[a], partials[b] = partials[b], partials[a]
+            return partials
+
+        affects = frozenset(n for pair in pairs for n in pair)
+        variants.append(Variant("transposed", text, (), partial_map=swap, affects=affects))
+    return variants
+
+
 def find_hints(model, points, observations, parameters, factors, form, rtol, article, negative_rate=False):
     """The hints whose mistaken computation reproduces the user's numbers (see the module docstring)."""
     verdicts = {**parameters, **factors}
@@ -194,6 +216,8 @@ def find_hints(model, points, observations, parameters, factors, form, rtol, art
     candidates += fitted_variants(model, points, observations, form, bool(factors))
     if form.from_step:
         candidates += stale_variants(model, form.learn_rate)
+    if getattr(form, "layout", None) is not None:
+        candidates += transposed_variants(form.layout)
     candidates += static_variants(model, article)
     matched = []
     for variant in candidates:
@@ -210,8 +234,11 @@ def find_hints(model, points, observations, parameters, factors, form, rtol, art
             continue
         kept.append((variant, changed))
     hints = [Hint(v.kind, v.text, v.factors, tuple(p for p in model.params if p in changed)) for v, changed in kept]
-    if negative_rate:  # one cause: the rate's sign, said once in the notes, flips every partial
-        hints = [h for h in hints if h.kind != "scale of all" or "wrong sign" not in h.text]
+    if negative_rate:  # one cause: the rate's sign flips every partial
+        hints = [Hint("negative rate", "Every partial has the wrong sign because your learning rate is negative: "
+                      "w -= learn_rate·∂L/∂w with learn_rate < 0 climbs the loss. Make the rate positive.",
+                      h.factors, h.parameters) if h.kind == "scale of all" and "wrong sign" in h.text else h
+                 for h in hints]
     return [_for_steps(h, form) for h in hints]
 
 

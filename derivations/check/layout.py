@@ -76,7 +76,7 @@ class MatrixLayout:
             out[b] = np.array([float(params[name]) for name in biases])
         return [out[key] for W, b, *_ in self.layers for key in (W, b)] if self.as_list else out
 
-    def from_user(self, result, step=False):
+    def from_user(self, result, step=False, n_samples=None):
         """``(values, invalid, notes)``: the named entries of what the code returned.
 
         ``values`` maps article names to floats; ``invalid`` to why not;
@@ -111,6 +111,10 @@ class MatrixLayout:
                 else:
                     if array.size != len(biases):
                         why = f"{key} has shape {array.shape}, not ({len(biases)},)"
+                        if n_samples and n_samples > 1 and n_samples in array.shape:
+                            why += (f": one value per sample, a mean over the wrong axis (average over the "
+                                    f"{n_samples} "
+                                    "samples, not over the neurons)?")
                         for n in flat:
                             invalid[n] = why
                         continue

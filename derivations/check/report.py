@@ -194,7 +194,7 @@ class _Summary:
             if why.startswith("missing"):
                 lines.append(f"{join(group)} {are(group)} missing from your result{why[len('missing'):]}.")
             else:
-                lines.append(f"{join(group)}: {why}.")
+                lines.append(f"{join(group)}: {why}" + ("" if why.endswith(("?", ".")) else "."))
         return lines
 
     def factor_lines(self, factors):
