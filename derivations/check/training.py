@@ -38,6 +38,7 @@ import numpy as np
 
 from derivations.check.forms import Form, Observation, StopTraining, as_number, implied_gradient
 from derivations.check.loading import CheckError, describe_exception
+from derivations.errors import Argument
 
 
 class ClassForm(Form):
@@ -113,8 +114,8 @@ class ClassForm(Form):
         if len(missing) == len(self.params):
             raise CheckError(
                 f"{self.cls.__name__} has none of the attributes {', '.join(self.attributes.values())}; the class "
-                "form needs the article's parameter names (map yours with names=, or give a gradient or step "
-                "function)", argument="names")
+                "form needs the article's parameter names (map yours with ", Argument("names"), ", or give a "
+                "gradient or step function)", argument="names")
         for p, a in self.attributes.items():
             original(network, a, float(point.params[p]))
         X = getattr(point, "X", None)
