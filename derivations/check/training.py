@@ -215,6 +215,9 @@ class Samples:
             self._watch.read(tuple(range(len(self._array))[index]))
         elif isinstance(index, tuple) and index and isinstance(index[0], (int, np.integer)):
             self._watch.read(int(index[0]) % len(self._array))
+        elif isinstance(index, (list, np.ndarray)) and np.asarray(index).dtype.kind in "iu" \
+                and np.asarray(index).ndim == 1:  # a mini-batch picked by its row numbers
+            self._watch.read(tuple(int(i) % len(self._array) for i in index))
         else:
             self._watch.read(whole=True)
         result = self._array[index]

@@ -36,24 +36,33 @@ TARGET is PATH.py:NAME, where NAME is one of:
     "d_ypred_d_h1", "d_h1_d_w1", ...), and each factor is checked as well;
   - a step function f(params, x, y_true, learn_rate) -> dict of the new
     parameter values after one SGD step;
-  - an article-style class (or an instance of one) with attributes w1..b3 and
-    train(data, all_y_trues), for the article's 2-2-1 network, checked as it
-    is (the article's own OurNeuralNetwork, pasted from the page, works): the
-    checker runs train() on one sample, records the first update of each
-    parameter, stops it there and reads the gradient off the step, with
-    --learn-rate (the article's train() hard-codes 0.1).
+  - an article-style class (or an instance of one) with its parameters as
+    attributes (w1..b3, or --map yours) and train(data, all_y_trues), checked as
+    it is (the article's own OurNeuralNetwork, pasted from the page, works):
+    train() runs for one whole step and the gradient is read off it, with the
+    learning rate your code states (or --learn-rate);
+  - batch forms f(params, X, Y) and f(params, X, Y, learn_rate) (the mean
+    gradient over the rows of X; --reduction sum for a sum), and matrix code:
+    params as {"W1", "b1", "W2", "b2"} or a list [W1, b1, W2, b2], either
+    orientation (--weights-as).  See docs/checker.md.
+
+Your code runs in a separate process, stopped after --timeout seconds; a
+verdict counts only when it comes back whole over a private channel.
 
 Loading PATH runs it, as python and pytest do: its module-level code executes
 (keep a script's own work under  if __name__ == "__main__":).  What it prints is
 not shown.  Nothing else you type is evaluated: NAME is looked up by name.
 
 Exit status: 0 everything agrees, 1 something disagrees (or your code raised,
-returned the wrong thing, or NaN), 2 the check could not run.
+returned the wrong thing, or NaN), 2 the check could not run (or your code
+looped, exited or was killed: one line says which).
 
 examples:
   nnderive check my_backprop.py:backprop
   nnderive check network.py:OurNeuralNetwork --points 20
   nnderive check deep.py:grads --net 2-3-3-1 --activation tanh --format json
+  nnderive check examples/matrix.py:gradient
+  nnderive check mine.py:Net --map w1=w_x1_h1,w2=w_x2_h1 --learn-rate 0.2
   nnderive check --article          (nncore's own backprop: a passing check)"""
 
 
