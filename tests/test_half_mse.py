@@ -64,3 +64,17 @@ def test_cli_accepts_the_name(capsys):
     from derivations.cli import main
     assert main(["derive", "--loss", "half-mse"]) == 0
     assert "half the squared error" in capsys.readouterr().out
+
+
+def test_the_c_target_computes_half_the_article_gradient(tmp_path):
+    from conftest import require_tool
+
+    from derivations.cbuild import load as load_c
+    require_tool("cc")
+    compiled = load_c(HALF, directory=tmp_path)
+    network = nncore.OurNeuralNetwork(seed=0)
+    network.set_params(**POINT)
+    theirs = network.backprop([1.5, -0.5], 0.3)
+    ours = compiled.gradients([POINT[name] for name in nncore.PARAM_NAMES], [[1.5, -0.5]], [0.3])
+    for name, value in zip(nncore.PARAM_NAMES, ours):
+        assert math.isclose(float(value), theirs[name] / 2, rel_tol=1e-12, abs_tol=1e-15)

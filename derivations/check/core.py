@@ -10,17 +10,15 @@ import numbers
 import re
 
 from derivations.chain import derive
-from derivations.check.article import ARTICLE_TARGETS, article_backprop, article_step
 from derivations.check.compare import DEFAULT_RTOL, compare
 from derivations.check.forms import UserCodeError
-from derivations.check.kinds import KINDS, detect_kind, make_form
 from derivations.check.hints import find_hints
-from derivations.check.loading import CheckError, UserProblem, load_target
+from derivations.check.infer import network_for
+from derivations.check.kinds import KINDS, detect_kind, make_form
+from derivations.check.layout import ORIENTATIONS
+from derivations.check.loading import CheckError, captured, load_target
 from derivations.check.model import chain_model
 from derivations.check.naming import join
-from derivations.check.infer import network_for
-from derivations.check.layout import ORIENTATIONS
-from derivations.check.loading import captured
 from derivations.check.points import REDUCTIONS, make_batches, make_points
 from derivations.check.rates import stated_rate
 from derivations.check.report import CheckReport

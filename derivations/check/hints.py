@@ -115,7 +115,7 @@ def _scale_text(d, c, form):
     if c == -1:
         return f"Every partial has the wrong sign: {where} {seems} flipped, and that flips them all."
     if c == 0.5 and d.network.loss == "mse":
-        return Message(f"Every partial is half the exact one. This may be a convention, not a bug: half the "
+        return Message("Every partial is half the exact one. This may be a convention, not a bug: half the "
                        "squared error, L = ½(y_true - y_pred)², has ∂L/∂y_pred = y_pred - y_true; if that is your "
                        "loss, check again with ", Argument("loss", "half-mse"), f". Otherwise {where} {seems} to "
                        "have lost the 2.")
