@@ -138,7 +138,9 @@ def _parent(pid, token, result_r, out_r, timeout):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             break
-        for key, _ in selector.select(min(remaining, 0.2)):
+        if not selector.get_map():  # both pipes closed: only the exit is left to wait for
+            time.sleep(min(remaining, 0.005))
+        for key, _ in (selector.select(min(remaining, 0.2)) if selector.get_map() else ()):
             chunk = os.read(key.fd, 65536)
             if not chunk:
                 selector.unregister(key.fd)
