@@ -41,6 +41,8 @@ CORPUS = [
     ("batch_class.py:BatchNetwork", {}, [], [], "OK"),
     ("batch_class_sum.py:BatchNetwork", {}, ALL, ["not divided by n"], "not divided by the number of samples"),
     ("renamed.py:NeuralNetwork", dict(names=RENAMES), [], [], "OK"),
+    ("matrix_class.py:MatrixNetwork", {}, ["b1", "b2"], ["not divided by n"],
+     "The gradient of b1 (b1 and b2) is n times the mean over the batch"),
 ]
 
 

@@ -57,6 +57,13 @@ def test_code_that_stops_the_check_gets_exit_2_and_one_line(name, target, said):
     assert said in line, line
 
 
+def test_sys_exit_while_checked_is_a_failing_report_not_a_pass():
+    done = nnderive(Path(__file__).parent / "check_inputs" / "broken.py:exits")
+    assert done.returncode == 1
+    assert "PROBLEM: your code raised an exception at Alice" in done.stdout
+    assert "SystemExit('giving up'): your code called sys.exit()" in done.stdout
+
+
 def test_a_fifo_named_like_python_is_refused_at_once(tmp_path):
     fifo = tmp_path / "f.py"
     os.mkfifo(fifo)

@@ -92,7 +92,7 @@ def check(obj, kind="auto", *, network=None, points=5, seed=0, learn_rate=None, 
     layout = getattr(form, "layout", None)
     report = CheckReport(
         target=loaded.label if loaded else _label(obj), kind=form.kind,
-        form=form.description + (f"; {layout.description}" if layout is not None else ""),
+        form=form.description + (f"; {_as_attributes(layout.description, form.kind)}" if layout is not None else ""),
         derivation=derivation, model=model, points=where, learn_rate=rate, rtol=float(rtol),
         seed=int(seed),
     )
@@ -117,6 +117,11 @@ def check(obj, kind="auto", *, network=None, points=5, seed=0, learn_rate=None, 
 
 
 DEFAULT_LEARN_RATE = 0.1
+
+
+def _as_attributes(description, kind):
+    return description.replace("parameters as a dict of arrays", "parameters as array attributes") \
+        if kind == "class" else description
 
 
 def _instance(obj):

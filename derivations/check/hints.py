@@ -177,8 +177,17 @@ def batch_variants(model, points, form):
         times_n = "Every partial is n times the exact summed gradient: n is counted twice."
         over_n = Message("Every partial is 1/n of the exact summed gradient: your code takes the mean over the samples; "
                          "if that is your loss, check with ", Argument("reduction", "mean"), ".")
-    return [BatchScale("not divided by n", times_n, affects=everything, scale=lambda p: getattr(p, "n", 1)),
-            BatchScale("divided by n twice", over_n, affects=everything, scale=lambda p: 1 / getattr(p, "n", 1))]
+    variants = [BatchScale("not divided by n", times_n, affects=everything, scale=lambda p: getattr(p, "n", 1)),
+                BatchScale("divided by n twice", over_n, affects=everything, scale=lambda p: 1 / getattr(p, "n", 1))]
+    layout = getattr(form, "layout", None)
+    if layout is not None and reduction == "mean":  # one array's gradient summed: its own missing 1/n
+        for W, b, weights, biases in layout.layers:
+            for key, names in ((W, [n for row in weights for n in row]), (b, biases)):
+                text = (f"The gradient of {key} ({join(names)}) is n times the mean over the batch: it is not "
+                        f"divided by the number of samples (a sum where the mean belongs; divide by n = len(X)).")
+                variants.append(BatchScale("not divided by n", text, affects=frozenset(names),
+                                           scale=lambda p: getattr(p, "n", 1)))
+    return variants
 
 
 def transposed_variants(layout):

@@ -37,8 +37,9 @@ import operator
 import numpy as np
 
 from derivations.check.forms import Form, Observation, StopTraining, as_number, implied_gradient
+from derivations.check.layout import MatrixLayout, orientations
 from derivations.check.loading import CheckError, describe_exception
-from derivations.errors import Argument
+from derivations.errors import Argument, Message
 
 
 class ClassForm(Form):
@@ -55,6 +56,7 @@ class ClassForm(Form):
         self.attributes = {p: (names or {}).get(p, p) for p in self.params}
         self.how = ""  # how the last step ended, for the notes
         self.batch = False
+        self.layout_notes = []
         if inspect.isclass(obj):
             try:
                 inspect.signature(obj).bind()
@@ -108,7 +110,42 @@ class ClassForm(Form):
                 ) from None
         return network, watch, original
 
+    #: a MatrixLayout when the class keeps W1, b1, ... as arrays (see :meth:`choose_layout`)
+    layout = None
+
+    def choose_layout(self, point, weights_as=None):
+        """Matrix attributes (``self.W1``...): each layer's orientation from the instance's own shapes,
+        and where they cannot tell (a square W1), from the one the code's numbers fit."""
+        network, _, _ = self.instance(point)
+        if not hasattr(network, "W1") or hasattr(network, self.attributes[self.params[0]]):
+            return
+        self.watched = {f"{kind}{k}" for k in range(1, len(self.derivation.graph.layers) + 1) for kind in "Wb"}
+        candidates = []
+        for orientation in orientations(self.derivation, weights_as):
+            layout = MatrixLayout(self.derivation, orientation)
+            shapes = [np.shape(getattr(network, W, None)) for W, *_ in layout.layers]
+            if all(shape == layout.shape(k) for k, shape in enumerate(shapes)):
+                candidates.append(layout)
+        candidates = candidates or [MatrixLayout(self.derivation, orientations(self.derivation, weights_as)[0])]
+        scored = []
+        for k, layout in enumerate(candidates):
+            self.layout = layout
+            observation = self.observe(point)
+            exact = observation.point or point
+            wrong = sum(p not in observation.got or not abs(observation.got[p] - exact.expected(p))
+                        <= 1e-6 * (abs(exact.expected(p)) + exact.partial_scale) for p in self.params)
+            scored.append((wrong, k, layout))
+        self.layout = min(scored, key=lambda s: s[:2])[2]
+        self.layout_notes = []
+        if len({s[2].orientations for s in scored if s[0] == min(t[0] for t in scored)}) > 1 and weights_as is None:
+            self.layout_notes.append(Message(
+                "The shapes and numbers fit more than one orientation of the weight matrices: the check took "
+                f"{self.layout.description.split(': ', 1)[1]} (set ", Argument("weights_as", "columns"), " or ",
+                Argument("weights_as", "rows"), " to choose)."))
+
     def observe(self, point):
+        if self.layout is not None:
+            return self._observe_matrices(point)
         network, watch, original = self.instance(point)
         missing = [p for p, a in self.attributes.items() if not hasattr(network, a)]
         if len(missing) == len(self.params):
@@ -122,15 +159,7 @@ class ClassForm(Form):
         X = np.array([point.x], dtype=float) if X is None else X
         Y = getattr(point, "Y", None)
         Y = np.array([point.user_y], dtype=float) if Y is None else Y
-        data = Samples(X, watch)
-        watch.active = True
-        try:
-            self._call(network.train, (data, Y), point)
-            self.how = "returned"
-        except StopTraining as stop:
-            self.how = str(stop)
-        finally:
-            watch.active = False
+        self._train(network, watch, point)
         observation = Observation()
         for p, a in self.attributes.items():
             if p in missing:
@@ -143,11 +172,55 @@ class ClassForm(Form):
                 observation.invalid[p] = "never updated by train()"
             else:
                 observation.got[p] = value
-        rows = watch.rows(len(X))
+        return self._finish(observation, watch, point)
+
+    def _data(self, point):
+        X = getattr(point, "X", None)
+        X = np.array([point.x], dtype=float) if X is None else X
+        Y = getattr(point, "Y", None)
+        return X, (np.array([point.user_y], dtype=float) if Y is None else Y)
+
+    def _train(self, network, watch, point):
+        X, Y = self._data(point)
+        watch.active = True
+        try:
+            self._call(network.train, (Samples(X, watch), Y), point)
+            self.how = "returned"
+        except StopTraining as stop:
+            self.how = str(stop)
+        finally:
+            watch.active = False
+
+    def _finish(self, observation, watch, point):
+        rows = watch.rows(len(self._data(point)[0]))
         self.batch = len(rows) > 1
         if hasattr(point, "subset"):
             observation.point = point.subset(rows)
         return implied_gradient(observation, point.params, self.learn_rate)
+
+    def _observe_matrices(self, point):
+        saved = self.attributes
+        self.attributes = {name: name for name in self.watched}
+        try:
+            network, watch, original = self.instance(point)
+        finally:
+            self.attributes = saved
+        given = self.layout.to_user(point.params)
+        for name, array in given.items():
+            original(network, name, array.copy())
+        self._train(network, watch, point)
+        now = {name: getattr(network, name, None) for name in given}
+        values, invalid, notes = self.layout.from_user(now, step=True, n_samples=getattr(point, "n", None))
+        for note in notes:
+            if note not in self.layout_notes:
+                self.layout_notes.append(note)
+        for name, array in given.items():
+            if name not in watch.written and np.array_equal(np.asarray(now[name], dtype=float), array):
+                for p, entry in self.layout.entry.items():
+                    if entry.split("[")[0] == name:
+                        values.pop(p, None)
+                        invalid[p] = "never updated by train()"
+        return self._finish(Observation(got=values, invalid=invalid), watch, point)
 
 
 class _Watch:
