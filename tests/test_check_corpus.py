@@ -131,3 +131,43 @@ def test_cli_reduction_and_weights_as(capsys):
     status, out, _ = run_cli(capsys, "check", f"{STUDENTS / 'column_w2.py'}:grads", "--points", "1",
                              "--weights-as", "columns")
     assert status == 1
+
+
+def test_a_class_whose_parameters_fit_one_network_is_checked_as_it(tmp_path):
+    # a 2-3-1 class (w1..w9, b1..b4) trained with nncore's per-sample SGD: inferred, not refused
+    import numpy as np
+
+    from derivations.codegen import load as load_generated
+
+    generated = load_generated(Network((2, 3, 1)), "python")
+
+    class Wider:
+        def __init__(self):
+            for name in generated.PARAMS:
+                setattr(self, name, 0.5)
+
+        def train(self, data, all_y_trues):
+            for epoch in range(10):
+                for x, y in zip(data, all_y_trues):
+                    values = [getattr(self, n) for n in generated.PARAMS]
+                    grads = generated.backprop(values, [float(v) for v in x], float(y))
+                    for name, value, g in zip(generated.PARAMS, values, grads):
+                        setattr(self, name, value - 0.1 * g)
+
+    report = check(Wider, points=2)
+    assert report.ok and report.derivation.network.spec == "2-3-1"
+    assert "the only layered network with that many" in report.notes[0]
+    assert np.isfinite([v.expected for v in report.parameters.values()]).all()
+
+
+def test_names_rename_the_keys_of_a_gradient_function():
+    from derivations.check import article_backprop
+
+    def renamed(params, x, y_true):
+        article = {a: params[b] for a, b in RENAMES.items()}
+        grads = article_backprop(article, x, y_true)
+        return {RENAMES[a]: grads[a] for a in RENAMES}
+
+    assert check(renamed, names=RENAMES, points=2).ok
+    unmapped = check(renamed, points=1)
+    assert unmapped.problem is not None and "KeyError" in unmapped.problem.message
