@@ -1,10 +1,14 @@
 """The C target as a fast backend: compile it with the system's compiler, call it with ctypes.
 
-The shared library goes to a cache directory outside the source tree
-(``$NNDERIVE_CACHE``, else ``$XDG_CACHE_HOME/nnderive``, else
-``~/.cache/nnderive``), named after a hash of the source and the compiler
-command, so each network is compiled once.  Without a C compiler,
-:class:`CompilerNotFound` says so in one line.
+The shared library goes to a private cache directory outside the source
+tree (``$NNDERIVE_CACHE``, else ``$XDG_CACHE_HOME/nnderive``, else
+``~/.cache/nnderive``; see :mod:`derivations.ccache` for why no one else can
+plant a library there), named after a hash of the source and the compiler
+command, so each network is compiled once.  A cached library is loaded only
+after its checksum and network are verified, and its own ``NN_N_PARAMS``,
+``NN_N_INPUTS`` and ``NN_N_OUTPUTS`` are checked after loading; a damaged
+one is built again.  Without a C compiler, :class:`CompilerNotFound` says so
+in one line.
 
 For the article's network (a C compiler needed)::
 
@@ -20,6 +24,7 @@ import os
 import platform
 import shlex
 import shutil
+import signal
 import subprocess
 import tempfile
 from functools import lru_cache
@@ -27,6 +32,9 @@ from pathlib import Path
 
 import numpy as np
 from numpy.ctypeslib import ndpointer
+
+from derivations import ccache
+from derivations.ccache import CacheError  # noqa: F401  (re-exported: callers catch cbuild.CacheError)
 
 #: how the library is built; -ffp-contract=off keeps a*b + c two roundings, as in Python
 FLAGS = ("-O2", "-Wall", "-shared", "-fPIC", "-ffp-contract=off")
@@ -46,7 +54,11 @@ class CompileError(RuntimeError):
 def find_compiler():
     """The compiler command as a list: ``$CC`` if set, else the first of cc, gcc, clang found."""
     if os.environ.get("CC"):
-        command = shlex.split(os.environ["CC"])
+        try:
+            command = shlex.split(os.environ["CC"])
+        except ValueError as error:  # an unclosed quote
+            raise CompilerNotFound(f"$CC={os.environ['CC']!r} is not a command ({error}); "
+                                   "fix the quoting or unset CC") from None
         if command and shutil.which(command[0]):
             return [shutil.which(command[0])] + command[1:]
         raise CompilerNotFound(f"the C compiler $CC={os.environ['CC']!r} was not found")
@@ -61,54 +73,71 @@ def find_compiler():
 
 
 def cache_dir():
-    """Where compiled libraries are kept: outside any source tree, created on demand."""
-    base = os.environ.get("NNDERIVE_CACHE")
-    if not base:
-        xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        base = os.path.join(xdg, "nnderive")
-    path = Path(base) / "c"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        fallback = Path(tempfile.gettempdir()) / f"nnderive-{os.getuid() if hasattr(os, 'getuid') else 'user'}" / "c"
-        try:
-            fallback.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            raise CompileError(f"cannot create a cache directory for the C library ({path} nor {fallback}); "
-                               "set NNDERIVE_CACHE to a writable directory") from None
-        path = fallback
-    return path
+    """Where compiled libraries are kept: outside any source tree, private, created on demand.
+
+    See :mod:`derivations.ccache`: ``$NNDERIVE_CACHE`` that cannot be used is a :class:`CacheError`.
+    """
+    return ccache.cache_dir()
 
 
-def compile_source(source, directory=None, compiler=None):
-    """Compile C ``source`` into a shared library; return its path (reused when cached)."""
-    command = list(compiler) if compiler else find_compiler()
-    directory = Path(directory) if directory is not None else cache_dir()
+def library_name(source, command):
+    """The cache name of the library built from ``source`` by ``command``."""
     key = "\0".join([source, *command, *FLAGS, *LIBS, platform.machine(), platform.system()])
-    name = "nn_" + hashlib.sha256(key.encode()).hexdigest()[:20]
-    library = directory / f"{name}.so"
-    if library.exists():
+    return "nn_" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def compile_source(source, directory=None, compiler=None, key=None):
+    """Compile C ``source`` into a shared library; return its path (reused when cached).
+
+    A cached library is reused only if its record says it is whole and was
+    built for ``key`` (default: the source itself); anything else under its
+    name is removed and built again.
+    """
+    command = list(compiler) if compiler else find_compiler()
+    directory = ccache.private_dir(directory) if directory is not None else cache_dir()
+    name = library_name(source, command)
+    key = key if key is not None else "source " + hashlib.sha256(source.encode()).hexdigest()
+    library = ccache.lookup(directory, name, key)
+    if library is not None:
         return library
     try:
-        return _build(source, command, directory, name, library)
+        return _build(source, command, directory, name, key)
     except OSError as error:  # a full disk, a read-only cache: say where, in one line
         raise CompileError(f"cannot build the C library in {directory}: {error.strerror or error}") from None
 
 
-def _build(source, command, directory, name, library):
-    directory.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=directory, prefix=".build-") as build:
+def _build(source, command, directory, name, key):
+    build = tempfile.mkdtemp(dir=directory, prefix=".build-")  # 0700: private while it is written
+    try:
         c_file = Path(build) / f"{name}.c"
-        c_file.write_text(source)
+        with os.fdopen(os.open(c_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as handle:
+            handle.write(source)
         out = Path(build) / f"{name}.so"
-        result = subprocess.run(
-            [*command, *FLAGS, "-o", str(out), str(c_file), *LIBS], capture_output=True, text=True,
-        )
-        if result.returncode != 0 or not out.exists():
-            message = " ".join(result.stderr.strip().splitlines()[:3]) or f"exit status {result.returncode}"
+        returncode, stderr = _run_compiler([*command, *FLAGS, "-o", str(out), str(c_file), *LIBS])
+        if returncode != 0 or not out.exists():
+            message = " ".join(stderr.strip().splitlines()[:3]) or f"exit status {returncode}"
             raise CompileError(f"{command[0]} failed on the generated C: {message}")
-        os.replace(out, library)  # atomic: another process sees no library or a whole one
-    return library
+        return ccache.store(directory, name, out, key)
+    finally:
+        # also on Ctrl-C or SIGTERM (which the command line turns into an exception)
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def _run_compiler(argv):
+    """``(exit status, stderr)`` of the compiler, which is stopped, with its children, if we are."""
+    process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, errors="replace", start_new_session=True)
+    try:
+        _, stderr = process.communicate()
+    except BaseException:
+        # cc runs cc1, as and ld as children: stop the whole group, or they outlive us
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (OSError, AttributeError):  # already gone, or no process groups (Windows)
+            process.kill()
+        process.wait()
+        raise
+    return process.returncode, stderr
 
 
 _DOUBLES = ndpointer(dtype=np.float64, flags="C_CONTIGUOUS")
@@ -138,6 +167,21 @@ class CLibrary:
         for name, (restype, argtypes) in signatures.items():
             function = getattr(lib, name)
             function.restype, function.argtypes = restype, argtypes
+
+    def constants(self):
+        """``(NN_N_PARAMS, NN_N_INPUTS, NN_N_OUTPUTS)`` as the library itself says (None if it does not)."""
+        try:
+            return tuple(ctypes.c_long.in_dll(self._lib, f"nn_n_{what}").value
+                         for what in ("params", "inputs", "outputs"))
+        except ValueError:  # no such symbol
+            return None
+
+    def close(self):
+        """Unload the library (so that a library built again under its name is loaded afresh)."""
+        import _ctypes
+
+        handle, self._lib = self._lib._handle, None
+        _ctypes.dlclose(handle)
 
     def __repr__(self):
         return f"<CLibrary {self.path.name}: {self.n_params} params>"
@@ -209,8 +253,10 @@ class CLibrary:
 def load(network=None, directory=None):
     """The C target for ``network`` (default: the article's), compiled and loaded.
 
-    Raises :class:`CompilerNotFound` without a C compiler and
-    :class:`CompileError` if compilation fails.
+    Raises :class:`CompilerNotFound` without a C compiler,
+    :class:`CompileError` if compilation fails, and :class:`CacheError` if
+    the cache directory cannot be used safely (``$NNDERIVE_CACHE`` that
+    cannot be made, or that another user owns or can write to).
     """
     from derivations.network import require_network
 
@@ -218,12 +264,43 @@ def load(network=None, directory=None):
     return _load(network, None if directory is None else str(directory))
 
 
+#: appended to the generated C: the network the library was built for, readable after loading
+CONSTANTS = """
+/* For nnderive's loader: the network this library was built for, checked after loading. */
+const long nn_n_params = NN_N_PARAMS;
+const long nn_n_inputs = NN_N_INPUTS;
+const long nn_n_outputs = NN_N_OUTPUTS;
+"""
+
+
+def network_key(network):
+    """What a cached library must have been built for: the network, spelled out.
+
+    >>> from derivations import Network
+    >>> network_key(Network.parse("2-3-1", "tanh"))
+    'network 2-3-1 (tanh, tanh) mse'
+    """
+    return f"network {network.spec} ({', '.join(network.activations)}) {network.loss}"
+
+
 @lru_cache(maxsize=32)
 def _load(network, directory):
     from derivations.chain import derive
     from derivations.codegen import generate
 
-    source = generate(network, "c")
-    path = compile_source(source, directory)
+    source = generate(network, "c") + CONSTANTS
     d = derive(network)
-    return CLibrary(path, [p.name for p in d.params], len(d.inputs), len(d.targets), source)
+    expected = (len(d.params), len(d.inputs), len(d.targets))
+    for attempt in range(2):
+        path = compile_source(source, directory, key=network_key(network))
+        try:
+            library = CLibrary(path, [p.name for p in d.params], expected[1], expected[2], source)
+        except (OSError, AttributeError):  # not a library, or not one of ours
+            library = None
+        if library is not None and library.constants() == expected:
+            return library
+        # its record matched, yet it is not this network's library: unload, remove, build again
+        if library is not None:
+            library.close()
+        ccache.discard(path.parent, path.stem)
+    raise CompileError(f"the C library {path} is not the {network.spec} network's even when rebuilt")

@@ -36,6 +36,7 @@ from sympy import Add, Mul, S, Symbol
 
 from derivations import seam
 from derivations.graph import Graph, Neuron, build_graph, real
+from derivations.layers import LayerView
 from derivations.naming import factor_name, partial_name
 from derivations.network import Network, require_network
 from derivations.program import build_program
@@ -61,8 +62,8 @@ class Views:
     def to_markdown(self, **options):
         return seam.use("markdown")(self, **options)
 
-    def _repr_markdown_(self):
-        return self.to_markdown()
+    def _repr_markdown_(self):  # Jupyter: no '#' headings, which would fill the notebook's contents
+        return seam.use("notebook")(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -181,6 +182,8 @@ class Derivation(Views, Frozen):
         factors whose product is ∂L/∂handle; the number of paths to the loss.
     program
         The statement list every backend runs, built once (:mod:`derivations.program`).
+    layers
+        The layer view: the same derivation as matrices, BP1-BP4 (:mod:`derivations.layers`).
     """
 
     def __init__(self, network: Network):
@@ -259,6 +262,11 @@ class Derivation(Views, Frozen):
     def quantities(self):
         """``{symbol: definition}`` of the named quantities sum_h1, h1, ..., y_pred, L."""
         return self.graph.definitions
+
+    @cached_property
+    def layers(self):
+        """The layer view: the same derivation as matrices (:class:`derivations.layers.LayerView`), built once."""
+        return LayerView(self)
 
     @cached_property
     def program(self):

@@ -14,22 +14,28 @@ labelled with its weight and its local derivatives, taken from the same
 * the edge into L: the loss factor ∂L/∂y_pred = -2·(y_true - y_pred);
 * a neuron feeding several neurons also shows its upstream sum ∂L/∂h1.
 
+Labels are Graphviz's HTML-like labels: names get real subscripts (w<sub>1</sub>,
+sum<sub>h1</sub>), and an edge's label sits on a white box, so no other edge
+strikes through it.  :func:`label_lines` reads them back as plain lines.
+
 >>> from derivations import derive
 >>> source = to_dot(derive())
 >>> print(source.splitlines()[0])
 digraph nnderive {
->>> def edge_line(source, a, b):       # the line drawing the edge a -> b
-...     return next(line.strip() for line in source.splitlines() if line.strip().startswith(f'"{a}" -> "{b}" '))
->>> print(edge_line(source, "x1", "h1"))
-"x1" -> "h1" [label="w1\\n∂h1/∂w1 = x1·f'(sum_h1)"];
->>> print(edge_line(source, "h1", "o1"))
-"h1" -> "o1" [label="w5\\n∂y_pred/∂w5 = h1·f'(sum_o1)\\n∂y_pred/∂h1 = w5·f'(sum_o1)"];
->>> print(edge_line(source, "o1", "L"))
-"o1" -> "L" [label="∂L/∂y_pred = -2·(y_true - y_pred)"];
+>>> label_lines(edge_line(source, "x1", "h1"))
+['w1', "∂h1/∂w1 = x1·f'(sum_h1)"]
+>>> label_lines(edge_line(source, "h1", "o1"))
+['w5', "∂y_pred/∂w5 = h1·f'(sum_o1)", "∂y_pred/∂h1 = w5·f'(sum_o1)"]
+>>> label_lines(edge_line(source, "o1", "L"))
+['∂L/∂y_pred = -2·(y_true - y_pred)']
+>>> print(edge_line(source, "x1", "h1"))  # doctest: +NORMALIZE_WHITESPACE
+"x1" -> "h1" [label=<<table border="0" cellborder="0" cellspacing="0" cellpadding="1" bgcolor="white"><tr><td>w<sub>1</sub></td></tr><tr><td>∂h<sub>1</sub>/∂w<sub>1</sub> = x<sub>1</sub>·f'(sum<sub>h1</sub>)</td></tr></table>>];
 
 :func:`render` runs Graphviz's ``dot`` to turn the source into SVG, PNG or PDF.
 """
 
+import html
+import re
 import shutil
 import subprocess
 
@@ -115,6 +121,45 @@ def quote(text):
     return f'"{escaped}"'
 
 
+class Html(str):
+    """A label in Graphviz's HTML-like syntax: written as it is, in <...>, not quoted."""
+
+
+#: names with a subscript: w1, h12, x2, b3, o1 (one letter and a number); sum_h1, y_pred, y_true2
+_SUBSCRIPTED = re.compile(r"(?<![\w'])(?:(sum|y)_([a-z]+\d*)|([a-zA-Z])(\d+))(?!\w)")
+
+
+def html_lines(lines, background=None):
+    """Lines of text as an HTML-like label: one table row each, names subscripted, escaped.
+
+    >>> print(html_lines(["sum_h1 = w1·x1 + b1", "a < b & c"]))
+    <<table border="0" cellborder="0" cellspacing="0" cellpadding="1"><tr><td>sum<sub>h1</sub> = w<sub>1</sub>·x<sub>1</sub> + b<sub>1</sub></td></tr><tr><td>a &lt; b &amp; c</td></tr></table>>
+    """
+    def row(line):
+        escaped = html.escape(line, quote=False)
+        return _SUBSCRIPTED.sub(lambda m: f"{m[1] or m[3]}<sub>{m[2] or m[4]}</sub>", escaped)
+
+    fill = f' bgcolor="{background}"' if background else ""
+    rows = "".join(f"<tr><td>{row(line)}</td></tr>" for line in lines)
+    return Html(f'<<table border="0" cellborder="0" cellspacing="0" cellpadding="1"{fill}>{rows}</table>>')
+
+
+def edge_line(source, a, b):
+    """The statement of ``source`` that draws the edge from node ``a`` to node ``b`` (read with :func:`label_lines`)."""
+    head = f"{quote(a)} -> {quote(b)}"
+    return next(line.strip() for line in source.splitlines() if line.strip().startswith(head + " "))
+
+
+def label_lines(statement):
+    """The plain lines of the HTML label in a DOT ``statement`` (for reading and tests)."""
+    match = re.search(r"label=<(.*)>", statement)
+    if match is None:
+        return []
+    rows = re.findall(r"<td>(.*?)</td>", match[1])
+    return [html.unescape(re.sub(r"(\w)<sub>(\d+)</sub>", r"\1\2", row).replace("<sub>", "_").replace("</sub>", ""))
+            for row in rows]
+
+
 def ratio(of, wrt):
     """∂of/∂wrt, e.g. ∂h1/∂w1."""
     return f"∂{of.name}/∂{wrt.name}"
@@ -179,7 +224,7 @@ class DotGraph:
     @staticmethod
     def statement(head, attrs):
         """``head [key="value", ...];``, or ``head;`` without attributes."""
-        parts = ", ".join(f"{k}={quote(v)}" for k, v in attrs.items())
+        parts = ", ".join(f"{k}={v if isinstance(v, Html) else quote(v)}" for k, v in attrs.items())
         return f"{head} [{parts}];" if parts else f"{head};"
 
     def node(self, name, attrs):
@@ -190,7 +235,7 @@ class DotGraph:
 
     def neuron_label(self, n):
         if self.labels == "none":
-            return n.out.name
+            return html_lines([n.out.name])
         lines = [f"{n.out} = {self.formula(self.g.definitions[n.out])}"]
         terms = [f"{w}·{i}" for w, i in zip(n.weights, n.inputs)]
         if len(terms) > MAX_TERMS:
@@ -201,7 +246,7 @@ class DotGraph:
             lines.append(f"{ratio(bias.of, bias.wrt)} = {self.formula(bias.named)}")
             if n not in self.g.outputs and len(self.g.consumers(n)) > 1:
                 lines.append(f"{ratio(self.g.loss, n.out)} = {self.upstream(n)}")
-        return "\n".join(lines)
+        return html_lines(lines)
 
     def upstream(self, n):
         """∂L/∂h1 as the sum over its consumers m of ∂L/∂m · ∂m/∂h1."""
@@ -224,7 +269,8 @@ class DotGraph:
             if source not in self.g.inputs:
                 edge = self.d.edges[n, self.neuron_by_out[source]]
                 lines.append(f"{ratio(edge.of, edge.wrt)} = {self.formula(edge.named)}")
-        return "\n".join(lines)
+        # on white: an edge that passes beneath the label does not strike it through
+        return html_lines(lines, background="white")
 
     def caption(self):
         lines = [self.d.network.describe()]
@@ -254,7 +300,10 @@ class DotGraph:
         g = self.g
         out = [
             "digraph nnderive {",
-            f"  graph [rankdir=LR, ranksep=1.2, nodesep=0.4, labelloc=b, fontname=Helvetica, "
+            # mclimit: (almost) no reordering to cross fewer edges, so every layer stays in order,
+            # top to bottom (h4, h5, h6), as it is written here; a fully connected network
+            # crosses its edges whichever way round it is drawn
+            f"  graph [rankdir=LR, mclimit=0.0001, ranksep=1.2, nodesep=0.4, labelloc=b, fontname=Helvetica, "
             f"label={quote(self.caption())}];",
             "  node [fontname=Helvetica, fontsize=11];",
             "  edge [fontname=Helvetica, fontsize=9];",
@@ -266,7 +315,8 @@ class DotGraph:
             out.extend("    " + line for line in lines)
             out.append("  }")
 
-        cluster("inputs", "inputs", [self.node(x.name, {"shape": "circle"}) for x in g.inputs])
+        cluster("inputs", "inputs", [self.node(x.name, {"shape": "circle", "label": html_lines([x.name])})
+                                     for x in g.inputs])
         hidden = len(g.layers) - 1
         for depth, layer in enumerate(g.layers, start=1):
             title = "output layer" if depth == len(g.layers) else (
@@ -279,9 +329,10 @@ class DotGraph:
             ]
             cluster(f"layer{depth}", title, nodes)
         lit_loss = self.partial is not None
-        loss_label = f"L = {self.formula(g.definitions[g.loss])}" if self.labels != "none" else "L"
+        loss_label = html_lines([f"L = {self.formula(g.definitions[g.loss])}" if self.labels != "none" else "L"])
         cluster("loss", "loss", [
-            *(self.node(y.name, {"shape": "ellipse", "style": "dashed"}) for y in g.targets),
+            *(self.node(y.name, {"shape": "ellipse", "style": "dashed", "label": html_lines([y.name])})
+              for y in g.targets),
             self.node("L", {"shape": "box", "style": "rounded,bold", "label": loss_label,
                                  **self._style(lit_loss)}),
         ])
@@ -293,7 +344,8 @@ class DotGraph:
                 out.append("  " + self.edge(self.node_id[source], n.name, attrs))
         for y, o in zip(g.targets, g.outputs):
             f = self.d.chain_to[o][0]
-            attrs = {"label": f"{ratio(f.of, f.wrt)} = {self.formula(f.named)}"} if self.labels == "factors" else {}
+            attrs = {"label": html_lines([f"{ratio(f.of, f.wrt)} = {self.formula(f.named)}"], background="white")
+                     } if self.labels == "factors" else {}
             out.append("  " + self.edge(o.name, "L", {**attrs, **self._style(self._lit_neuron(o))}))
             out.append("  " + self.edge(y.name, "L", {"style": "dashed"}))
         out.append("}")
@@ -310,11 +362,10 @@ def to_dot(derivation, labels="factors", highlight=None):
 
     >>> from derivations import Network, derive
     >>> source = to_dot(derive(Network((2, 3, 1), activation="tanh", output_activation="sigmoid", loss="bce")))
-    >>> lines = [line.strip() for line in source.splitlines()]
-    >>> print(next(line for line in lines if line.startswith('"h1" -> "o1"')))
-    "h1" -> "o1" [label="w7\\n∂sum_o1/∂w7 = h1\\n∂sum_o1/∂h1 = w7"];
-    >>> print(next(line for line in lines if line.startswith('"o1" -> "L"')))
-    "o1" -> "L" [label="∂L/∂sum_o1 = y_pred - y_true"];
+    >>> label_lines(edge_line(source, "h1", "o1"))
+    ['w7', '∂sum_o1/∂w7 = h1', '∂sum_o1/∂h1 = w7']
+    >>> label_lines(edge_line(source, "o1", "L"))
+    ['∂L/∂sum_o1 = y_pred - y_true']
     """
     return DotGraph(derivation, labels, highlight).source()
 
@@ -342,3 +393,39 @@ def render(source, fmt="svg", dot=None):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GraphvizError(f"dot failed: {message[0] if message else f'exit status {done.returncode}'}")
     return done.stdout
+
+
+class GraphPicture:
+    """The computation graph as a picture for Jupyter: ``_repr_svg_`` runs Graphviz's ``dot``.
+
+    Where ``dot`` is not installed, Jupyter falls back to the text
+    representation, which says so; ``source`` is the DOT text either way.
+
+    >>> from derivations import derive
+    >>> p = picture(derive(), highlight="w1")
+    >>> p.source == to_dot(derive(), highlight="w1")
+    True
+    """
+
+    def __init__(self, derivation, labels="factors", highlight=None):
+        self.source = to_dot(derivation, labels, highlight)
+        self.description = derivation.network.describe()
+
+    def svg(self):
+        """The SVG text (raises :class:`GraphvizError` without Graphviz)."""
+        return render(self.source, "svg").decode("utf-8")
+
+    def _repr_svg_(self):
+        try:
+            return self.svg()
+        except GraphvizError:
+            return None  # Jupyter shows the text representation instead
+
+    def __repr__(self):
+        drawn = "" if shutil.which("dot") else " (install Graphviz to see it drawn; .source is the DOT)"
+        return f"<computation graph of a {self.description}{drawn}>"
+
+
+def picture(derivation, labels="factors", highlight=None):
+    """The computation graph of ``derivation`` as a :class:`GraphPicture` (drawn in Jupyter)."""
+    return GraphPicture(derivation, labels, highlight)

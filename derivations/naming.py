@@ -12,7 +12,7 @@ is written ``dh1/dw1`` in a code comment, ``∂h₁/∂w₁`` on the terminal an
 >>> text_name("w16"), latex_name("w16")
 ('w₁₆', 'w_{16}')
 >>> text_name("y_pred"), latex_name("y_pred"), latex_name("sum_h1")
-('y_pred', 'y_{pred}', '\\\\mathrm{sum}_{h_1}')
+('y_pred', 'y_{\\\\text{pred}}', '\\\\mathrm{sum}_{h_1}')
 >>> words(["w1"]), words(["w1", "w2"]), words(["w1", "w2", "b1"])
 ('w1', 'w1 and w2', 'w1, w2 and b1')
 """
@@ -78,8 +78,9 @@ def ascii_chain(param, ratios):
 
 #: symbol names -> LaTeX, tried in order; the first pattern that matches the whole name wins
 _LATEX_NAMES = (
-    (re.compile(r"y_(pred|true)"), lambda m: f"y_{{{m[1]}}}"),
-    (re.compile(r"y_true(\d+)"), lambda m: f"y_{{true,{m[1]}}}"),
+    # words as subscripts are upright: y_{\text{pred}}, as the names they are
+    (re.compile(r"y_(pred|true)"), lambda m: rf"y_{{\text{{{m[1]}}}}}"),
+    (re.compile(r"y_true(\d+)"), lambda m: rf"y_{{\text{{true}},{m[1]}}}"),
     (re.compile(r"sum_([a-z])(\d+)"), lambda m: rf"\mathrm{{sum}}_{{{m[1]}_{{{m[2]}}}}}"
         if len(m[2]) > 1 else rf"\mathrm{{sum}}_{{{m[1]}_{m[2]}}}"),
     (re.compile(r"([a-zA-Z])(\d)"), lambda m: f"{m[1]}_{m[2]}"),
@@ -97,7 +98,7 @@ def text_name(name):
 
 
 def latex_name(name):
-    """A symbol's name in LaTeX maths: w_1, w_{16}, y_{pred}, y_{true,2}, \\mathrm{sum}_{h_1}."""
+    """A symbol's name in LaTeX maths: w_1, w_{16}, y_{\\text{pred}}, y_{\\text{true},2}, \\mathrm{sum}_{h_1}."""
     for pattern, spell in _LATEX_NAMES:
         match = pattern.fullmatch(name)
         if match:

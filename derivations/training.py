@@ -23,20 +23,22 @@ True
 True
 """
 
+import array
 import csv
+import itertools
 import math
 import numbers
 import os
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
 import nncore
 from derivations import cbuild
+from derivations.asciinum import NUMBER, why_not_a_number
 from derivations.chain import derive
 from derivations.codegen import load
-from derivations.errors import NnderiveError
+from derivations.errors import Argument, NnderiveError
 from derivations.network import article_network, require_network
 from derivations.numeric import as_finite_array
 
@@ -106,7 +108,7 @@ def get_backend(name, network=None):
     if name == "c":
         try:
             return cbuild.load(network)
-        except (cbuild.CompilerNotFound, cbuild.CompileError) as error:
+        except (cbuild.CompilerNotFound, cbuild.CompileError, cbuild.CacheError) as error:
             raise TrainingError(f"the c backend is not available: {error}") from None
     raise TrainingError(f"unknown backend {name!r} (choose from: {', '.join(BACKENDS)})")
 
@@ -164,6 +166,7 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
     done = 0
     while done < epochs:
         steps = min(chunk, epochs - done)
+        before = current
         try:
             # a diverging run is reported below, once, rather than warned about at every step
             with np.errstate(over="ignore", invalid="ignore"):
@@ -172,17 +175,9 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
             losses = [math.inf]
         current = [float(p) for p in current]
         history += [float(v) for v in losses]
-        if not all(math.isfinite(v) for v in losses):
-            raise TrainingError(
-                f"training diverged in epoch {done + len(losses) - 1}: the loss is no longer a finite "
-                "number; try a smaller learning rate"
-            )
-        if not all(math.isfinite(p) for p in current):
-            # relu's max(0, NaN) is 0 in Python and C: the loss can look fine over NaN parameters
-            raise TrainingError(
-                f"training diverged by epoch {done + steps - 1}: the parameters are no longer finite "
-                "numbers; try a smaller learning rate or smaller inputs"
-            )
+        # relu's max(0, NaN) is 0 in Python and C: the loss can look fine over NaN parameters
+        if not all(math.isfinite(v) for v in losses) or not all(math.isfinite(p) for p in current):
+            _diverged(runner, before, X, y, done, steps, learn_rate)
         if report:
             for epoch in range(done, done + steps):
                 if epoch % every == 0:
@@ -190,6 +185,63 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
         done += steps
     return Training(network, backend, seed, epochs, float(learn_rate), tuple(start), tuple(current),
                     tuple(history))
+
+
+#: where bounded output activations saturate, by name: there their slope, and so the gradient, vanishes
+#: (a property of the rule; it can move into the rule records of derivations.rules)
+SATURATES = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}
+#: an output within this fraction of its range from a bound is saturated (the slope is below ~1e-6)
+SATURATED = 1e-6
+
+
+def saturation(result, X, y):
+    """One line of warning when every output is saturated and some are wrong, else ``None``.
+
+    A huge learning rate can drive a sigmoid output to 1 for every sample:
+    the loss stays finite (0.5), nothing diverges, yet the gradient is zero
+    and training has silently stopped.
+
+    >>> stuck = train(seed=1, epochs=20, learn_rate=1e300)
+    >>> print(saturation(stuck, nncore.DATA, nncore.ALL_Y_TRUES))
+    every output is saturated (sigmoid at 1.000 for all 4 samples) and some are wrong: ...
+    >>> saturation(train(seed=1, epochs=20), nncore.DATA, nncore.ALL_Y_TRUES) is None
+    True
+    """
+    activation = result.network.activations[-1]
+    if activation not in SATURATES:
+        return None
+    low, high = SATURATES[activation]
+    out = np.asarray(result.predict(X), dtype=float).reshape(len(X), -1)
+    target = np.asarray(y, dtype=float).reshape(len(X), -1)
+    at_bound = np.minimum(out - low, high - out) < SATURATED * (high - low)
+    wrong = np.abs(out - target) > (high - low) / 2
+    if not (at_bound.all() and wrong.any()):
+        return None
+    shown = ", ".join(sorted({f"{v:.3f}" for v in out.ravel()})[:3])
+    return (f"every output is saturated ({activation} at {shown} for all {len(X)} samples) and some are wrong: "
+            f"the gradient vanishes there, so training has stopped learning; try a learning rate smaller "
+            f"than {result.learn_rate:g}")
+
+
+def _diverged(runner, params, X, y, first, steps, learn_rate):
+    """Raise the :class:`TrainingError` of a run that diverged within ``steps`` epochs from ``first``.
+
+    The epochs are run again one at a time from ``params`` (the same steps,
+    so the same numbers) to name the epoch where it happened.
+    """
+    for epoch in range(first, first + steps):
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):
+                params, losses = runner.train(params, X, y, epochs=1, learn_rate=learn_rate)
+        except OverflowError:
+            losses = [math.inf]
+        if not all(math.isfinite(v) for v in losses):
+            raise TrainingError(f"training diverged in epoch {epoch}: the loss is no longer a finite number; "
+                                "try a smaller learning rate")
+        if not all(math.isfinite(float(p)) for p in params):
+            raise TrainingError(f"training diverged in epoch {epoch}: the parameters are no longer finite "
+                                "numbers; try a smaller learning rate or smaller inputs")
+    raise TrainingError(f"training diverged by epoch {first + steps - 1}; try a smaller learning rate")
 
 
 def _seeds(seed):
@@ -225,24 +277,33 @@ def _data(network, X, y):
 
 # --- samples from a CSV file -------------------------------------------------------------
 
-#: a decimal number: what a samples file may hold (no NaN, no infinity, no expressions)
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
 #: how a samples file looks, for --help and the README
 CSV_FORMAT = (
     "CSV, one sample per line: the inputs x1..xn, then the target y_true (or the targets "
     "y_true1..y_truek of a network with k outputs). An optional first line of column names "
     "is skipped; blank lines and lines starting with # are ignored. Numbers are plain "
-    "decimals (-2, 0.5, 1e-3); NaN, infinity or anything else is an error."
+    "ASCII decimals (-2, 0.5, 1e-3); NaN, infinity or anything else is an error."
 )
+
+#: the most samples read by default (--max-rows): enough for any lecture, and memory is bounded
+MAX_ROWS = 5_000_000
+#: the longest line read (a row of a 50,000-parameter network's inputs fits many times)
+MAX_LINE = 1 << 22
+#: characters per column and row allowed on average, on top of a fixed allowance for comments:
+#: so a file that never ends (``/dev/zero``, ``yes ''``) stops with an error
+CHARS_PER_FIELD = 64
+SLACK = 1 << 26
 
 
 class DataError(TrainingError):
     """A samples file that cannot be used; the message names the file and the line."""
 
 
-def read_samples(path, network=None):
-    """``(X, y)`` from a samples file (:data:`CSV_FORMAT`) for ``network``.
+def read_samples(path, network=None, max_rows=MAX_ROWS):
+    """``(X, y)`` from a samples file (:data:`CSV_FORMAT`) for ``network``, at most ``max_rows`` samples.
+
+    The file is read a line at a time, so a huge file (or ``/dev/zero``)
+    fails with a :class:`DataError` past the limits instead of filling memory.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -255,12 +316,13 @@ def read_samples(path, network=None):
     network = require_network(network, "read_samples")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"read_samples() takes a file name, not a {type(path).__name__}")
+    if isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)) or max_rows < 1:
+        raise TypeError(f"max_rows must be a whole number of at least 1, got {max_rows!r}")
     d = derive(network)
     names = [s.name for s in d.inputs + d.targets]
-    width = len(names)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
-            rows = list(enumerate(csv.reader(handle), start=1))
+            values = _read_rows(handle, path, names, max_rows)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -270,36 +332,69 @@ def read_samples(path, network=None):
                         f"position {error.start}); save it as UTF-8 CSV") from None
     except (OSError, csv.Error) as error:
         raise DataError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from None
-    rows = [(n, row) for n, row in rows if any(f.strip() for f in row) and not row[0].lstrip().startswith("#")]
-    for n, row in rows[:1]:
-        _check_separator(path, n, row)  # else "1;2;0" would pass for a header
-    header = bool(rows) and not any(_looks_numeric(f) for f in rows[0][1])
-    if header:
-        rows = rows[1:]
-    if not rows:
-        raise DataError(f"{path} has no samples" + (" (only a header line)" if header else ""))
-    values = []
-    for n, row in rows:
+    data = np.frombuffer(values, dtype=np.float64).reshape(-1, len(names))  # the same memory, not a copy
+    X, y = data[:, : network.n_inputs], data[:, network.n_inputs:]
+    if network.loss == "bce" and ((y < 0) | (y > 1)).any():
+        raise DataError(f"{path}: cross-entropy (bce) needs targets between 0 and 1")
+    return X, (y[:, 0] if network.n_outputs == 1 else y)
+
+
+def _read_rows(handle, path, names, max_rows):
+    """The numbers of every sample, row after row, in one flat array of doubles."""
+    width = len(names)
+    reader = csv.reader(_lines(handle, path, SLACK + CHARS_PER_FIELD * width * max_rows, max_rows))
+    values = array.array("d")
+    first, header, count = True, False, 0
+    for row in reader:
+        n = reader.line_num
+        if not any(f.strip() for f in row) or row[0].lstrip().startswith("#"):
+            continue
+        if first:
+            first = False
+            _check_separator(path, n, row)  # else "1;2;0" would pass for a header
+            if not any(_looks_numeric(f) for f in row):
+                header = True
+                continue
+        if count == max_rows:
+            raise DataError(f"{path} has more than {max_rows:,} samples, the limit (", Argument("max_rows"), ")",
+                            argument="max_rows")
         if len(row) != width:
             _check_separator(path, n, row)
             trailing = " (a comma at the end of the line?)" if len(row) == width + 1 and not row[-1].strip() else ""
             raise DataError(
                 f"{path} line {n}: expected {width} columns ({', '.join(names)}), got {len(row)}{trailing}"
             )
-        numbers = []
         for field, name in zip(row, names):
             if not NUMBER.fullmatch(field.strip()):
-                raise DataError(f"{path} line {n}: {name} is {field.strip()!r}, not a number")
+                why = why_not_a_number(field)
+                why = "" if why == "not a number" else f": {why}"
+                raise DataError(f"{path} line {n}: {name} is {field.strip()!r}, not a number{why}")
             number = float(field)
             if not math.isfinite(number):
                 raise DataError(f"{path} line {n}: {name} is {field.strip()!r}, too large")
-            numbers.append(number)
-        values.append(numbers)
-    data = np.array(values)
-    X, y = data[:, : network.n_inputs], data[:, network.n_inputs:]
-    if network.loss == "bce" and ((y < 0) | (y > 1)).any():
-        raise DataError(f"{path}: cross-entropy (bce) needs targets between 0 and 1")
-    return X, (y[:, 0] if network.n_outputs == 1 else y)
+            values.append(number)
+        count += 1
+    if count == 0:
+        raise DataError(f"{path} has no samples" + (" (only a header line)" if header else ""))
+    return values
+
+
+def _lines(handle, path, max_chars, max_rows):
+    """The lines of ``handle``, refusing one too long, a NUL character, or more text than ``max_chars``."""
+    total = 0
+    for n in itertools.count(1):
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        if "\0" in line:
+            raise DataError(f"{path} line {n} holds a NUL character: it is a binary file, not CSV text")
+        if len(line) > MAX_LINE:
+            raise DataError(f"{path} line {n} is longer than {MAX_LINE:,} characters: not a samples file")
+        total += len(line)
+        if total > max_chars:
+            raise DataError(f"{path} is larger than {max_chars:,} characters, more than {max_rows:,} samples "
+                            "can take (raise ", Argument("max_rows"), " if it is really samples)", argument="max_rows")
+        yield line
 
 
 def _check_separator(path, n, row):

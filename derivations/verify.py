@@ -26,7 +26,7 @@ applies:
 import random
 
 import sympy
-from sympy import Rational
+from sympy import Mul, Rational
 
 from derivations.graph import explicit_loss
 from derivations.rules import to_explicit
@@ -47,13 +47,75 @@ class VerificationError(AssertionError):
         )
 
 
-def verify(derivation, points=3, seed=0):
+def verify(derivation, points=3, seed=0, layers=True):
     """``{param: "symbolic" | "exact" | "numeric"}``; raises :class:`VerificationError` on a mismatch.
+
+    With ``layers`` (the default) the layer view is proved too (:func:`verify_layers`).
 
     >>> from derivations import derive
     >>> verify(derive())["w1"]
     'symbolic'
     """
+    how = _verify_scalar(derivation, points, seed)
+    if layers:
+        verify_layers(derivation, points=points, seed=seed)
+    return how
+
+
+def verify_layers(derivation, points=3, seed=0, view=None):
+    """Prove the layer view equal to the scalar chain, entry by entry; ``{entry: how}``.
+
+    Each entry of BP4's δˡ (aˡ⁻¹)ᵀ and BP3's δˡ is compared with the scalar
+    partial it maps to (``W1[1,2]`` with ∂L/∂w2), and each δ with the
+    product of the scalar chain it stands for (δ for h1 with ∂L/∂h1 ·
+    f'(sum_h1)), both written out in inputs, targets and parameters; the
+    difference is shown to vanish as :func:`verify` shows it.  ``view`` is the
+    layer view to prove (default: the derivation's own).
+
+    >>> from derivations import derive
+    >>> proofs = verify_layers(derive())
+    >>> proofs["W1[1,2]"], proofs["delta1[1]"], len(proofs)
+    ('symbolic', 'symbolic', 12)
+    """
+    view = derivation.layers if view is None else view
+    rng = random.Random(seed)
+    how = {}
+    for layer in view:
+        for i, n in enumerate(layer.neurons, start=1):
+            chain, closes = view.delta_chain(n)
+            scalar = derivation.to_raw(Mul(*(f.symbol for f in chain)))
+            if closes:
+                scalar = derivation.graph.to_raw(scalar * n.activation.derivative_of(n.sum))
+            how[f"delta{layer.index}[{i}]"] = _same(view.to_raw(layer.delta[i - 1]), scalar, rng, points,
+                                                    f"delta{layer.index}[{i}]")
+            for j in range(layer.shape[1]):
+                name = view.name_at(layer.index, "W", i, j + 1)
+                how[f"W{layer.index}[{i},{j + 1}]"] = _same(view.to_raw(layer.dW[i - 1, j]),
+                                                            derivation.partials[name].expr, rng, points, name)
+            name = view.name_at(layer.index, "b", i)
+            how[f"b{layer.index}[{i}]"] = _same(view.to_raw(layer.db[i - 1]), derivation.partials[name].expr,
+                                                rng, points, name)
+    return how
+
+
+def _same(ours, reference, rng, points, name):
+    """How ``ours`` and ``reference`` were shown equal; :class:`VerificationError` when they are not."""
+    ours, reference = to_explicit(ours), to_explicit(reference)
+    formal = _as_rational_function(ours - reference)
+    if _cancels(formal):
+        return "symbolic"
+    if _vanishes_exactly(formal, rng, points):
+        return "exact"
+    free = sorted((ours - reference).free_symbols, key=lambda s: s.name)
+    for _ in range(points):
+        point = {s: _rational(rng) for s in free}
+        a, b = ours.evalf(DIGITS, subs=point), reference.evalf(DIGITS, subs=point)
+        if not abs(a - b) <= 10 ** (10 - DIGITS) * (1 + abs(b)):
+            raise VerificationError(name, {str(k): v for k, v in point.items()}, a, b)
+    return "numeric"
+
+
+def _verify_scalar(derivation, points, seed):
     loss = explicit_loss(derivation.graph)
     rng = random.Random(seed)
     free = sorted(loss.free_symbols, key=lambda s: s.name)

@@ -8,7 +8,8 @@ that connects the two.  The package imports it first thing.
 
 from derivations import seam
 from derivations.numeric import NumericDerivation
-from derivations.printing import to_latex, to_markdown, to_text
+from derivations.printing import to_latex, to_markdown, to_notebook, to_text
 from derivations.verify import verify
 
-seam.provide(text=to_text, latex=to_latex, markdown=to_markdown, numeric=NumericDerivation, verify=verify)
+seam.provide(text=to_text, latex=to_latex, markdown=to_markdown, notebook=to_notebook, numeric=NumericDerivation,
+             verify=verify)

@@ -29,7 +29,7 @@ class Neuron:
         self.bias = bias
 
     def feedforward(self, inputs):
-        return sigmoid(np.dot(self.weights, inputs) + self.bias)
+        return float(sigmoid(np.dot(self.weights, inputs) + self.bias))
 
 
 class OurNeuralNetwork:
@@ -69,10 +69,10 @@ class OurNeuralNetwork:
             setattr(self, name, float(value))
 
     def feedforward(self, x):
-        """y_pred for one sample x = [x1, x2]."""
+        """y_pred for one sample x = [x1, x2], as a Python float."""
         h1 = sigmoid(self.w1 * x[0] + self.w2 * x[1] + self.b1)
         h2 = sigmoid(self.w3 * x[0] + self.w4 * x[1] + self.b2)
-        return sigmoid(self.w5 * h1 + self.w6 * h2 + self.b3)
+        return float(sigmoid(self.w5 * h1 + self.w6 * h2 + self.b3))
 
     def predict(self, data):
         """y_pred for every row of ``data`` (n x 2)."""
@@ -83,7 +83,8 @@ class OurNeuralNetwork:
 
         Returns a dict with the nine partials of L = (y_true - y_pred)^2
         (keys ``"w1"``..``"b3"``) and every chain-rule factor under the
-        article's names (``"d_L_d_ypred"``, ``"d_ypred_d_h1"``, ``"d_h1_d_w1"``, ...).
+        article's names (``"d_L_d_ypred"``, ``"d_ypred_d_h1"``, ``"d_h1_d_w1"``, ...),
+        every value a Python float.
         """
         # --- feedforward, keeping the pre-activations: f' is taken at them
         sum_h1 = self.w1 * x[0] + self.w2 * x[1] + self.b1
@@ -120,7 +121,8 @@ class OurNeuralNetwork:
             "b2": f["d_L_d_ypred"] * f["d_ypred_d_h2"] * f["d_h2_d_b2"],
             "b3": f["d_L_d_ypred"] * f["d_ypred_d_b3"],
         }
-        return {**partials, **f}
+        # Python floats: they print as 0.0214..., not np.float64(0.0214...)
+        return {name: float(value) for name, value in {**partials, **f}.items()}
 
     def train(self, data, all_y_trues, epochs=1000, learn_rate=0.1, verbose=False):
         """The article's per-sample SGD; returns the MSE after every epoch.

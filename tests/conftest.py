@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -69,3 +70,45 @@ def require_tool(name):
             pytest.fail(f"{name} is required in CI (NNDERIVE_REQUIRE_TOOLS is set) but is not installed")
         pytest.skip(f"{name} is not installed (CI installs it: see .ci/run)")
     return path
+
+
+def nnderive_process(*args, cwd, env=None, stdout=subprocess.PIPE, **kwargs):
+    """``python -m derivations ARGS`` in a child process, as a user runs it (buffered output)."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    environment.update(env or {})
+    return subprocess.run([sys.executable, "-m", "derivations", *map(str, args)], cwd=cwd, env=environment,
+                          stdout=stdout, stderr=subprocess.PIPE, timeout=120, **kwargs)
+
+
+def assert_one_line_error(result, match, status=2):
+    """A child ``nnderive`` failed as it should: ``status``, one line on stderr naming ``match``."""
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == status, err
+    assert err.count("\n") == 1 and err.startswith("nnderive"), err
+    assert "Traceback" not in err and match in err, err
+    return err
+
+
+def require_root(why):
+    """Skip unless root (who can give files to another user), except in CI, where tests run as root."""
+    if os.getuid() != 0:
+        if os.environ.get("NNDERIVE_REQUIRE_TOOLS"):
+            pytest.fail(f"CI runs the tests as root, which {why} needs")
+        pytest.skip(f"{why} needs root")
+
+
+def require_module(name):
+    """Import a Python package some tests drive (playwright, nbclient); skip without it, except in CI.
+
+    The test extra (``pip install -e '.[test]'``) installs them, so in CI a
+    missing one fails its tests instead of silently skipping them.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if os.environ.get("NNDERIVE_REQUIRE_TOOLS"):
+            pytest.fail(f"the Python package {name} is required in CI (NNDERIVE_REQUIRE_TOOLS is set): "
+                        "pip install -e '.[test]'")
+        pytest.skip(f"{name} is not installed (pip install -e '.[test]' installs it)")

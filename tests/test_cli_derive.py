@@ -13,16 +13,50 @@ def run(capsys, *argv):
     return run_cli(capsys, "derive", *argv)
 
 
-def test_default_is_every_partial_of_the_article_as_text(capsys):
+NAMES = ["w₁", "w₂", "w₃", "w₄", "w₅", "w₆", "b₁", "b₂", "b₃"]
+
+
+def test_default_is_every_partial_of_the_article_compact(capsys):
     status, out, err = run(capsys)
     assert status == 0 and err == ""
-    for name in ["w₁", "w₂", "w₃", "w₄", "w₅", "w₆", "b₁", "b₂", "b₃"]:
-        assert f"The partial ∂L/∂{name}\n" in out
+    for name in NAMES:  # one chain per parameter, no section each
+        assert out.count(f"\n  ∂L/∂{name} = ∂L/∂y_pred · ") == 1
+        assert f"The partial ∂L/∂{name}\n" not in out
+    # each factor once (the full form repeats ∂L/∂y_pred's formula in all nine sections)
+    assert out.count("∂L/∂y_pred  = -2(y_true - y_pred)") == 1
+    assert out.count("∂h₁/∂w₁     = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)") == 1
+    # and one partial written out, the first
+    assert "One partial written out: ∂L/∂w₁" in out and out.count("∂L/∂w₁ = -2(y_true - f(") == 1
     assert "Worked example" not in out
+    assert len(out.splitlines()) < 70
+
+
+def test_full_gives_each_parameter_its_section(capsys):
+    status, out, err = run(capsys, "--full")
+    assert status == 0 and err == ""
+    for name in NAMES:
+        assert f"The partial ∂L/∂{name}\n" in out
+    assert out.count("∂L/∂y_pred  = -2(y_true - y_pred)") == 9
+    assert len(out.splitlines()) > 150
+
+
+def test_one_parameter_is_full_by_default_and_compact_on_request(capsys):
+    status, one, _ = run(capsys, "w1")
+    assert status == 0 and "The partial ∂L/∂w₁\n" in one and "∂L/∂w₂" not in one
+    assert run(capsys, "--param", "w1")[1] == one
+    status, compact, _ = run(capsys, "w1", "--compact")
+    assert status == 0 and "The partial ∂L/∂w₁\n" not in compact and "One partial written out: ∂L/∂w₁" in compact
+
+
+def test_parameters_as_arguments_or_options(capsys):
+    status, out, _ = run(capsys, "w1", "b3", "--format", "latex")
+    assert status == 0
+    assert run(capsys, "--param", "w1", "--param", "b3", "--format", "latex")[1] == out
+    assert run(capsys, "w1", "--param", "b3", "--format", "latex")[1] == out
 
 
 def test_params_and_formats(capsys):
-    status, out, _ = run(capsys, "--param", "w1", "--param", "b3", "--format", "latex")
+    status, out, _ = run(capsys, "--param", "w1", "--param", "b3", "--format", "latex", "--full")
     assert status == 0
     assert out.count(r"\subsection*{The partial") == 2 and r"\begin{align*}" in out
     status, out, _ = run(capsys, "--param", "w5", "--format", "markdown")
@@ -67,7 +101,8 @@ def test_output_file_is_written_and_never_overwritten(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--param", "w7"], "--param: unknown parameter 'w7' (this network has w1, w2, w3, w4, w5, w6, b1, b2, b3)"),
+    (["--param", "w7"], "unknown parameter 'w7' (this network has w1, w2, w3, w4, w5, w6, b1, b2, b3)"),
+    (["w7"], "unknown parameter 'w7'"),
     (["--at", "-2,-1"], "--at: expected 3 numbers (x1, x2, y_true) separated by commas"),
     (["--at", "1,2,3,4"], "--at: expected 3 numbers"),
     (["--at", "1,two,3"], "--at: 'two' is not a number"),
@@ -90,7 +125,7 @@ def test_output_file_is_written_and_never_overwritten(capsys, tmp_path):
     (["--at", "alice", "--biases", "0,0"], "--biases: expected 3 numbers"),
     (["--at", "alice", "--digits", "18"], "--digits: give a whole number of significant digits from 1 to 17"),
     (["--at", "1,2,3", "--net", "2-2-2"], "--at: expected 4 numbers (x1, x2, y_true1, y_true2)"),
-    (["--param", "W1"], "--param: unknown parameter 'W1'"),
+    (["--param", "W1"], "unknown parameter 'W1'; did you mean 'w1'?"),
 ])
 def test_errors_are_one_line_exit_2_and_leave_no_file(capsys, tmp_path, argv, message):
     target = tmp_path / "out.txt"

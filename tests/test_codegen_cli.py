@@ -14,7 +14,7 @@ def run(capsys, *args):
     return run_cli(capsys, "codegen", *args)
 
 
-@pytest.mark.parametrize("target", ["python", "numpy", "c"])
+@pytest.mark.parametrize("target", ["python", "numpy", "c", "js"])
 def test_prints_the_target_to_stdout(capsys, target):
     status, out, err = run(capsys, "--target", target)
     assert status == 0 and err == ""

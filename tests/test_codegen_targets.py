@@ -1,11 +1,12 @@
-"""Every generated target (python, numpy, C) against independent references.
+"""Every generated target (python, numpy, C, JavaScript) against independent references.
 
 References: the article's hand-written backprop (nncore), the derivation's
 lambdified gradient (``derive(net).gradient``), and central finite
 differences of a loss computed by a numpy forward pass written here from the
 documented naming rules (it never imports derivations).  Each target is run
 as a user runs it: the Python sources imported as modules, the C compiled
-with the system's compiler and called through ctypes.
+with the system's compiler and called through ctypes, the JavaScript
+imported by a real Node process (tests/nodejs.py).
 """
 
 import numpy as np
@@ -13,10 +14,11 @@ import pytest
 
 import nncore
 from conftest import ALICE_PARAMS, ALICE_X, ALICE_Y, require_tool
+from nodejs import NodeModule
 from derivations import Network, cbuild, derive
 from derivations.codegen import generate, load_module
 
-TARGETS = ("python", "numpy", "c")
+TARGETS = ("python", "numpy", "c", "js")
 ARTICLE = Network()
 OTHERS = [
     Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"),
@@ -44,11 +46,16 @@ def build(c_dir):
             if target == "c":
                 require_tool("cc")
                 cache[network, target] = cbuild.load(network, directory=c_dir)
+            elif target == "js":
+                cache[network, target] = NodeModule(generate(network, target), require_tool("node"))
             else:
                 cache[network, target] = load_module(generate(network, target))
         return cache[network, target]
 
-    return make
+    yield make
+    for module in cache.values():
+        if isinstance(module, NodeModule):
+            module.close()
 
 
 # --- the independent reference: a numpy forward pass from the naming rules -------------------

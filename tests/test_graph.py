@@ -7,6 +7,7 @@ formulas (docs/article.md), not from the code under test.
 """
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -16,7 +17,7 @@ import pytest
 from derivations import Network, derive
 from derivations.chain import Derivation
 from derivations.cli import main
-from derivations.dot import GraphvizError, quote, render, to_dot
+from derivations.dot import GraphvizError, label_lines, quote, render, to_dot
 from conftest import require_tool
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -28,6 +29,18 @@ def svg_of(source):
     return render(source, "svg")
 
 
+def text_lines(texts):
+    """The lines of SVG text pieces: pieces at one height are one line; a subscript is read back as
+    the name it spells (w + 1 -> w1, sum + h1 -> sum_h1, y + pred -> y_pred)."""
+    lines = {}
+    for t in texts:
+        piece = t.text or ""
+        if t.get("baseline-shift") == "sub" and not piece.isdigit():
+            piece = "_" + piece
+        lines.setdefault(t.get("y"), []).append(piece)
+    return ["".join(pieces) for pieces in lines.values()]
+
+
 def read_svg(svg):
     """``(nodes, edges, caption)``: {name: [text lines]}, {(tail, head): ([lines], stroke)}, [lines]."""
     root = ET.fromstring(svg)
@@ -35,7 +48,7 @@ def read_svg(svg):
     nodes, edges = {}, {}
     for g in graph.iter(f"{SVG}g"):
         title = g.find(f"{SVG}title").text
-        lines = [t.text for t in g.findall(f"{SVG}text")]
+        lines = text_lines(g.findall(f"{SVG}text"))
         if g.get("class") == "node":
             nodes[title] = lines
         elif g.get("class") == "edge":
@@ -221,8 +234,8 @@ def test_a_big_network_is_drawn_with_shortened_sums():
     network = Network((2, 16, 16, 1))
     source = to_dot(derive(network))
     assert source.count(" -> ") == network.n_weights + 2
-    assert '"h17" [shape="box", style="rounded", label="h17 = f(sum_h17)\\nsum_h17 = w33·h1 + w34·h2 + … + ' \
-           'w48·h16 + b17' in source
+    h17 = next(line for line in source.splitlines() if line.strip().startswith('"h17" ['))
+    assert label_lines(h17)[:2] == ["h17 = f(sum_h17)", "sum_h17 = w33·h1 + w34·h2 + … + w48·h16 + b17"]
 
 
 def test_the_output_is_deterministic():
@@ -319,3 +332,45 @@ def test_nnderive_graph_piped_into_dot():
     svg = subprocess.run([dot, "-Tsvg"], input=source, capture_output=True, check=True, timeout=120).stdout
     nodes, edges, _ = read_svg(svg)
     assert len(nodes) == 2 + 3 + 3 + 1 + 2 and len(edges) == 6 + 9 + 3 + 2
+
+
+def positions(svg):
+    """Each node's centre (x, y) in the SVG, by name (y grows downwards)."""
+    found = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            shape = g.find(f"{SVG}polygon") if g.find(f"{SVG}polygon") is not None else g.find(f"{SVG}path")
+            if shape is None:
+                shape = g.find(f"{SVG}ellipse")
+                found[g.find(f"{SVG}title").text] = (float(shape.get("cx")), float(shape.get("cy")))
+                continue
+            numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d"))]
+            xs, ys = numbers[0::2], numbers[1::2]
+            found[g.find(f"{SVG}title").text] = (sum(xs) / len(xs), sum(ys) / len(ys))
+    return found
+
+
+@pytest.mark.parametrize("network", [Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"), Network((2, 4, 1)),
+                                     Network((2, 2, 1)), Network((3, 5, 2)), Network((4, 3, 3, 3, 1))],
+                         ids=["2-3-3-1", "2-4-1", "2-2-1", "3-5-2", "4-3-3-3-1"])
+def test_neurons_are_drawn_in_order_top_to_bottom(network):
+    svg = svg_of(to_dot(derive(network)))
+    at = positions(svg)
+    sizes = network.layers[1:-1]
+    first = 1
+    for size in sizes:
+        ys = [at[f"h{i}"][1] for i in range(first, first + size)]
+        assert ys == sorted(ys), ys  # h4 above h5 above h6
+        first += size
+    xs = [at[f"x{i + 1}"][1] for i in range(network.layers[0])]
+    assert xs == sorted(xs), xs
+
+
+def test_edge_labels_sit_on_white_and_names_have_subscripts():
+    svg = svg_of(to_dot(derive()))
+    root = ET.fromstring(svg)
+    edge = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "edge" and "x1" in g.find(f"{SVG}title").text)
+    # the label's white box is drawn after the edges it may cross: they pass beneath it
+    assert any(p.get("fill") == "white" for p in edge.findall(f"{SVG}polygon"))
+    subscripts = [t.text for t in edge.findall(f"{SVG}text") if t.get("baseline-shift") == "sub"]
+    assert subscripts[:2] == ["1", "1"]  # w₁, then ∂h₁

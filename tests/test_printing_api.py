@@ -28,14 +28,18 @@ def test_methods_and_jupyter_display():
     assert d.to_text() == to_text(d)
     assert d.partials["w1"].to_latex(params=None) == to_latex(d.partials["w1"])
     markdown = d.partials["w1"]._repr_markdown_()
-    assert markdown == to_markdown(d.partials["w1"])
+    # Jupyter: the Markdown, with bold captions where a file has headings (a notebook's contents
+    # would list every derivation shown)
+    assert markdown == to_markdown(d.partials["w1"]).replace("### The partial $\\partial L/\\partial w_1$",
+                                                             "**The partial $\\partial L/\\partial w_1$**")
     assert "$$\n\\begin{aligned}" in markdown
-    assert d._repr_markdown_().startswith("## The chain rule")
+    assert d._repr_markdown_().startswith("**The chain rule")
+    assert not any(line.startswith("#") for line in d._repr_markdown_().splitlines())
     assert "\\frac{\\partial h_1}{\\partial w_1}" in d.factors["d_h1_d_w1"]._repr_markdown_()
 
 
 def test_params_select_sections_in_the_order_given():
-    text = to_text(derive(), params=["b3", "w1", "b3"])
+    text = to_text(derive(), params=["b3", "w1", "b3"], compact=False)
     assert text.count("The partial ∂L/∂") == 2
     assert text.index("The partial ∂L/∂b₃") < text.index("The partial ∂L/∂w₁")
 
@@ -63,14 +67,18 @@ def test_long_parameter_lists_are_shortened():
 @pytest.mark.parametrize("printer", [to_text, to_latex, to_markdown])
 def test_every_format_for_other_networks(network, printer):
     d = derive(network)
-    out = printer(d, at=tuple(range(1, len(d.inputs) + 1)) + (1,) * len(d.targets))
+    at = tuple(range(1, len(d.inputs) + 1)) + (1,) * len(d.targets)
+    out = printer(d, at=at, compact=False)
     headings = "The partial ∂L/∂" if printer is to_text else r"The partial $\partial L/\partial "
     assert out.count(headings) == len(d.params)
     assert "Worked example" in out and "At full precision" in out
+    compact = printer(d, at=at)  # every parameter's chain, in one display, and no section each
+    assert headings not in compact and "Every partial, by the chain rule" in compact
+    assert "Worked example" in compact and "At full precision" in compact
 
 
 def test_notation_names_the_functions():
-    text = to_text(derive(OTHER_NETWORKS[0]))
+    text = to_text(derive(OTHER_NETWORKS[0]), compact=False)
     assert "tanh'(x) = 1 - tanh²(x)" in text and "σ'(x) = σ(x)(1 - σ(x))" in text
     assert text.count("tanh'(x) = ") == 1 and "f'" not in text
     assert "∂h₁/∂w₁ = x₁ · tanh'(w₁ x₁ + w₂ x₂ + b₁)" in text
@@ -106,7 +114,7 @@ def test_many_paths_are_never_enumerated(monkeypatch):
     monkeypatch.setattr(Partial, "paths", property(lambda self: pytest.fail("paths enumerated")))
     d = derive(Network((2, 5, 5, 5, 1)))
     assert d.partials["w1"].n_paths == 25
-    text = to_text(d, params=["w1", "w60"])
+    text = to_text(d, params=["w1", "w60"], compact=False)
     assert "paths one by one" not in text and "reaches the loss along 25 paths" in text
 
 
@@ -117,3 +125,14 @@ def test_one_line_helpers():
     assert text_partial(d.partials["b1"]) == "∂L/∂b₁"
     assert text_definitions(d)[-1] == "L = (y_true - y_pred)²"
     assert text_rules(d) == ["f(x) = 1/(1 + e^-x), f'(x) = f(x)(1 - f(x))"]
+
+
+def test_sympys_own_latex_shows_f_prime_as_jupyter_does():
+    import sympy
+
+    d = derive()
+    shown = d.factors["d_h1_d_w1"].named._repr_latex_()  # what Jupyter shows for .named
+    assert "f'" in shown and "d_{sigmoid}" not in shown and "sigmoid" not in shown
+    assert sympy.latex(d.factors["d_h1_d_w1"].raw).count("f'") == 1
+    tanh = derive(Network((2, 2, 1), "tanh", "identity")).factors["d_h1_d_w1"].named
+    assert r"\tanh'" in sympy.latex(tanh)

@@ -32,21 +32,21 @@ Here f is the sigmoid: f(x) = 1/(1 + e^-x), and f'(x) = f(x)(1 - f(x)).
 
 W1_LATEX = r"""\subsection*{The partial $\partial L/\partial w_1$}
 
-$w_1$ reaches the loss along one path, $w_1 \to h_1 \to y_{pred} \to L$, so its partial is the product of one factor per step.
+$w_1$ reaches the loss along one path, $w_1 \to h_1 \to y_{\text{pred}} \to L$, so its partial is the product of one factor per step.
 
 \begin{align*}
-  \frac{\partial L}{\partial w_1} &= \frac{\partial L}{\partial y_{pred}} \cdot \frac{\partial y_{pred}}{\partial h_1} \cdot \frac{\partial h_1}{\partial w_1} \\
-  \frac{\partial L}{\partial y_{pred}} &= -2(y_{true} - y_{pred}) \\
-  \frac{\partial y_{pred}}{\partial h_1} &= w_5 \cdot f'(w_5 h_1 + w_6 h_2 + b_3) \\
+  \frac{\partial L}{\partial w_1} &= \frac{\partial L}{\partial y_{\text{pred}}} \cdot \frac{\partial y_{\text{pred}}}{\partial h_1} \cdot \frac{\partial h_1}{\partial w_1} \\
+  \frac{\partial L}{\partial y_{\text{pred}}} &= -2(y_{\text{true}} - y_{\text{pred}}) \\
+  \frac{\partial y_{\text{pred}}}{\partial h_1} &= w_5 \cdot f'(w_5 h_1 + w_6 h_2 + b_3) \\
   \frac{\partial h_1}{\partial w_1} &= x_1 \cdot f'(w_1 x_1 + w_2 x_2 + b_1)
 \end{align*}
 
 Written out in the inputs, the target and the parameters:
 
 \begin{align*}
-  \frac{\partial L}{\partial w_1} &= -2(y_{true} - f(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3)) \\
-  &\quad \cdot w_5 \cdot f'(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3) \\
-  &\quad \cdot x_1 \cdot f'(w_1 x_1 + w_2 x_2 + b_1)
+  \frac{\partial L}{\partial w_1} &= -2(y_{\text{true}} - f(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3)) \\
+  &\quad {}\cdot w_5 \cdot f'(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3) \\
+  &\quad {}\cdot x_1 \cdot f'(w_1 x_1 + w_2 x_2 + b_1)
 \end{align*}
 
 Here $f$ is the sigmoid: $f(x) = \frac{1}{1 + e^{-x}}$, and $f'(x) = f(x)\,(1 - f(x))$.
@@ -54,13 +54,13 @@ Here $f$ is the sigmoid: $f(x) = \frac{1}{1 + e^{-x}}$, and $f'(x) = f(x)\,(1 - 
 
 W1_MARKDOWN = r"""### The partial $\partial L/\partial w_1$
 
-$w_1$ reaches the loss along one path, $w_1 \to h_1 \to y_{pred} \to L$, so its partial is the product of one factor per step.
+$w_1$ reaches the loss along one path, $w_1 \to h_1 \to y_{\text{pred}} \to L$, so its partial is the product of one factor per step.
 
 $$
 \begin{aligned}
-  \frac{\partial L}{\partial w_1} &= \frac{\partial L}{\partial y_{pred}} \cdot \frac{\partial y_{pred}}{\partial h_1} \cdot \frac{\partial h_1}{\partial w_1} \\
-  \frac{\partial L}{\partial y_{pred}} &= -2(y_{true} - y_{pred}) \\
-  \frac{\partial y_{pred}}{\partial h_1} &= w_5 \cdot f'(w_5 h_1 + w_6 h_2 + b_3) \\
+  \frac{\partial L}{\partial w_1} &= \frac{\partial L}{\partial y_{\text{pred}}} \cdot \frac{\partial y_{\text{pred}}}{\partial h_1} \cdot \frac{\partial h_1}{\partial w_1} \\
+  \frac{\partial L}{\partial y_{\text{pred}}} &= -2(y_{\text{true}} - y_{\text{pred}}) \\
+  \frac{\partial y_{\text{pred}}}{\partial h_1} &= w_5 \cdot f'(w_5 h_1 + w_6 h_2 + b_3) \\
   \frac{\partial h_1}{\partial w_1} &= x_1 \cdot f'(w_1 x_1 + w_2 x_2 + b_1)
 \end{aligned}
 $$
@@ -69,9 +69,9 @@ Written out in the inputs, the target and the parameters:
 
 $$
 \begin{aligned}
-  \frac{\partial L}{\partial w_1} &= -2(y_{true} - f(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3)) \\
-  &\quad \cdot w_5 \cdot f'(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3) \\
-  &\quad \cdot x_1 \cdot f'(w_1 x_1 + w_2 x_2 + b_1)
+  \frac{\partial L}{\partial w_1} &= -2(y_{\text{true}} - f(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3)) \\
+  &\quad {}\cdot w_5 \cdot f'(w_5 \cdot f(w_1 x_1 + w_2 x_2 + b_1) + w_6 \cdot f(w_3 x_1 + w_4 x_2 + b_2) + b_3) \\
+  &\quad {}\cdot x_1 \cdot f'(w_1 x_1 + w_2 x_2 + b_1)
 \end{aligned}
 $$
 
@@ -98,30 +98,30 @@ CHAINS = {
   ∂y_pred/∂b₃ = f'(w₅ h₁ + w₆ h₂ + b₃)
 """,
     ("w5", "to_latex"): r"""\begin{align*}
-  \frac{\partial L}{\partial w_5} &= \frac{\partial L}{\partial y_{pred}} \cdot \frac{\partial y_{pred}}{\partial w_5} \\
-  \frac{\partial L}{\partial y_{pred}} &= -2(y_{true} - y_{pred}) \\
-  \frac{\partial y_{pred}}{\partial w_5} &= h_1 \cdot f'(w_5 h_1 + w_6 h_2 + b_3)
+  \frac{\partial L}{\partial w_5} &= \frac{\partial L}{\partial y_{\text{pred}}} \cdot \frac{\partial y_{\text{pred}}}{\partial w_5} \\
+  \frac{\partial L}{\partial y_{\text{pred}}} &= -2(y_{\text{true}} - y_{\text{pred}}) \\
+  \frac{\partial y_{\text{pred}}}{\partial w_5} &= h_1 \cdot f'(w_5 h_1 + w_6 h_2 + b_3)
 \end{align*}
 """,
     ("b3", "to_latex"): r"""\begin{align*}
-  \frac{\partial L}{\partial b_3} &= \frac{\partial L}{\partial y_{pred}} \cdot \frac{\partial y_{pred}}{\partial b_3} \\
-  \frac{\partial L}{\partial y_{pred}} &= -2(y_{true} - y_{pred}) \\
-  \frac{\partial y_{pred}}{\partial b_3} &= f'(w_5 h_1 + w_6 h_2 + b_3)
+  \frac{\partial L}{\partial b_3} &= \frac{\partial L}{\partial y_{\text{pred}}} \cdot \frac{\partial y_{\text{pred}}}{\partial b_3} \\
+  \frac{\partial L}{\partial y_{\text{pred}}} &= -2(y_{\text{true}} - y_{\text{pred}}) \\
+  \frac{\partial y_{\text{pred}}}{\partial b_3} &= f'(w_5 h_1 + w_6 h_2 + b_3)
 \end{align*}
 """,
     ("w5", "to_markdown"): r"""$$
 \begin{aligned}
-  \frac{\partial L}{\partial w_5} &= \frac{\partial L}{\partial y_{pred}} \cdot \frac{\partial y_{pred}}{\partial w_5} \\
-  \frac{\partial L}{\partial y_{pred}} &= -2(y_{true} - y_{pred}) \\
-  \frac{\partial y_{pred}}{\partial w_5} &= h_1 \cdot f'(w_5 h_1 + w_6 h_2 + b_3)
+  \frac{\partial L}{\partial w_5} &= \frac{\partial L}{\partial y_{\text{pred}}} \cdot \frac{\partial y_{\text{pred}}}{\partial w_5} \\
+  \frac{\partial L}{\partial y_{\text{pred}}} &= -2(y_{\text{true}} - y_{\text{pred}}) \\
+  \frac{\partial y_{\text{pred}}}{\partial w_5} &= h_1 \cdot f'(w_5 h_1 + w_6 h_2 + b_3)
 \end{aligned}
 $$
 """,
     ("b3", "to_markdown"): r"""$$
 \begin{aligned}
-  \frac{\partial L}{\partial b_3} &= \frac{\partial L}{\partial y_{pred}} \cdot \frac{\partial y_{pred}}{\partial b_3} \\
-  \frac{\partial L}{\partial y_{pred}} &= -2(y_{true} - y_{pred}) \\
-  \frac{\partial y_{pred}}{\partial b_3} &= f'(w_5 h_1 + w_6 h_2 + b_3)
+  \frac{\partial L}{\partial b_3} &= \frac{\partial L}{\partial y_{\text{pred}}} \cdot \frac{\partial y_{\text{pred}}}{\partial b_3} \\
+  \frac{\partial L}{\partial y_{\text{pred}}} &= -2(y_{\text{true}} - y_{\text{pred}}) \\
+  \frac{\partial y_{\text{pred}}}{\partial b_3} &= f'(w_5 h_1 + w_6 h_2 + b_3)
 \end{aligned}
 $$
 """,
@@ -137,10 +137,10 @@ def test_factor_as_the_article_boxes_it():
     d = derive()
     assert d.factors["d_h1_d_w1"].to_text() == "  ∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)\n"
     assert d.factors["d_L_d_ypred"].to_latex() == (
-        "\\begin{align*}\n  \\frac{\\partial L}{\\partial y_{pred}} &= -2(y_{true} - y_{pred})\n\\end{align*}\n"
+        "\\begin{align*}\n  \\frac{\\partial L}{\\partial y_{\\text{pred}}} &= -2(y_{\\text{true}} - y_{\\text{pred}})\n\\end{align*}\n"
     )
     assert d.factors["d_ypred_d_h1"].to_markdown() == (
-        "$$\n\\begin{aligned}\n  \\frac{\\partial y_{pred}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)\n"
+        "$$\n\\begin{aligned}\n  \\frac{\\partial y_{\\text{pred}}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)\n"
         "\\end{aligned}\n$$\n"
     )
 

@@ -18,9 +18,9 @@ MIXED = Notation(Network((2, 3, 1), "tanh", "sigmoid"))
 @pytest.mark.parametrize("name, as_text, as_latex", [
     ("w1", "w₁", "w_1"),
     ("w16", "w₁₆", "w_{16}"),
-    ("y_pred", "y_pred", "y_{pred}"),
-    ("y_true", "y_true", "y_{true}"),
-    ("y_true2", "y_true₂", "y_{true,2}"),
+    ("y_pred", "y_pred", r"y_{\text{pred}}"),
+    ("y_true", "y_true", r"y_{\text{true}}"),
+    ("y_true2", "y_true₂", r"y_{\text{true},2}"),
     ("sum_h1", "sum_h₁", r"\mathrm{sum}_{h_1}"),
     ("sum_o12", "sum_o₁₂", r"\mathrm{sum}_{o_{12}}"),
     ("L", "L", "L"),
@@ -36,7 +36,7 @@ def test_partial_sign_even_for_one_variable():
     # SymPy writes d/dw for a single-variable Derivative (SymPy issue 12619); we never do
     assert text(Derivative(L, w1)) == "∂L/∂w₁"
     assert latex(Derivative(L, w1)) == r"\frac{\partial L}{\partial w_1}"
-    assert latex(Derivative(y_pred, h1), fractions="inline") == r"\partial y_{pred}/\partial h_1"
+    assert latex(Derivative(y_pred, h1), fractions="inline") == r"\partial y_{\text{pred}}/\partial h_1"
 
 
 def test_chain_keeps_its_order():
@@ -72,30 +72,30 @@ def test_functions(function, notation, as_text, as_latex):
 def test_products_and_signs():
     loss = Mul(-2, Add(y_true, -y_pred, evaluate=False), evaluate=False)
     assert text(loss) == "-2(y_true - y_pred)"
-    assert latex(loss) == "-2(y_{true} - y_{pred})"
+    assert latex(loss) == r"-2(y_{\text{true}} - y_{\text{pred}})"
     assert text(w5 * d_sigmoid(h1), notation=ARTICLE) == "w₅ · f'(h₁)"
     assert text(Mul(w5, h1, evaluate=False)) == "w₅ h₁"
     assert text(-(y_true + y_pred)) == "-y_pred - y_true"
     assert text(Mul(-1, Add(y_true, y_pred, evaluate=False), evaluate=False)) == "-(y_true + y_pred)"
     assert text(Pow(Add(y_true, -y_pred, evaluate=False), 2, evaluate=False)) == "(y_true - y_pred)²"
-    assert latex(Pow(Add(y_true, -y_pred, evaluate=False), 2, evaluate=False)) == "(y_{true} - y_{pred})^2"
+    assert latex(Pow(Add(y_true, -y_pred, evaluate=False), 2, evaluate=False)) == r"(y_{\text{true}} - y_{\text{pred}})^2"
 
 
 def test_division():
     ratio = Mul(Add(y_pred, -y_true, evaluate=False), Pow(Mul(y_pred, Add(1, -y_pred, evaluate=False),
                                                                evaluate=False), -1, evaluate=False), evaluate=False)
     assert text(ratio) == "(y_pred - y_true)/(y_pred (1 - y_pred))"
-    assert latex(ratio) == r"\frac{y_{pred} - y_{true}}{y_{pred} (1 - y_{pred})}"
+    assert latex(ratio) == r"\frac{y_{\text{pred}} - y_{\text{true}}}{y_{\text{pred}} (1 - y_{\text{pred}})}"
 
 
 def test_values_are_substituted_and_rounded():
     values = {y_true: 1.0, y_pred: 0.5236951, Derivative(L, y_pred): -0.9526}
     loss = Mul(-2, Add(y_true, -y_pred, evaluate=False), evaluate=False)
     assert text(loss, values=values) == "-2(1 - 0.524)"
-    assert text(loss, values=values, digits=5) == "-2(1 - 0.5237)"
+    assert text(loss, values=values, digits=5) == "-2(1 - 0.52370)"  # 5 significant digits, the last a 0
     assert text(Derivative(L, y_pred), values=values) == "-0.953"
     # a negative number after a minus sign is bracketed; after a plus it is written as the article does
-    assert text(Add(y_true, -y_pred, evaluate=False), values={y_true: 1.0, y_pred: -0.5}) == "1 - (-0.5)"
+    assert text(Add(y_true, -y_pred, evaluate=False), values={y_true: 1.0, y_pred: -0.5}) == "1 - (-0.500)"
     assert text(Add(w1, x1, evaluate=False), values={w1: -2.0, x1: -1.0}) == "-2 + -1"
     assert latex(x1, values={x1: 1.349e-5}) == r"1.35 \cdot 10^{-5}"
 
@@ -108,7 +108,7 @@ def test_dots_in_long_sums():
 def test_pieces_for_line_breaks():
     chain = Mul(Derivative(L, y_pred), Derivative(y_pred, h1), evaluate=False)
     assert TextPrinter().pieces(chain) == [("", "∂L/∂y_pred"), ("·", "∂y_pred/∂h₁")]
-    assert LatexPrinter({"mode": "plain"}).pieces(y_true - y_pred) == [("", "y_{true}"), ("-", "y_{pred}")]
+    assert LatexPrinter({"mode": "plain"}).pieces(y_true - y_pred) == [("", r"y_{\text{true}}"), ("-", r"y_{\text{pred}}")]
 
 
 @pytest.mark.parametrize("value, digits, shown", [

@@ -200,3 +200,33 @@ def test_large_inputs_stay_finite():
     # saturated sigmoids: no overflow warning (warnings are errors in the tests), no NaN
     text = to_text(derive(), params=["w1"], at=(1e6, -1e6, 0))
     assert "nan" not in text and "inf" not in text
+
+
+# --- rounding as a person does: half-up on the decimal digits shown, trailing zeros kept -------------
+
+@pytest.mark.parametrize("value, digits, shown", [
+    (2.985, 3, "2.99"),          # '%.3g' gives 2.98: the float nearest 2.985 is 2.98499999...
+    (0.125, 2, "0.13"),          # '%.2g' gives 0.12 (half to even)
+    (1.005, 3, "1.01"),
+    (-0.0009045, 3, "-0.000905"),
+    (0.00029, 3, "0.000290"),    # the zero is significant
+    (0.5, 3, "0.500"),
+    (-3.0, 3, "-3"),             # a whole number stays whole
+    (9.9996, 4, "10.00"),
+    (1.349e-5, 3, "1.35e-05"),
+])
+def test_numbers_round_half_up_and_keep_their_zeros(value, digits, shown):
+    from derivations.printing.notation import format_number
+
+    assert format_number(value, digits) == shown
+
+
+def test_worked_example_rounds_half_up_and_carries_the_zeros():
+    from derivations import Network, derive
+
+    d = derive(Network((1, 1), "identity"))
+    text = d.to_text(at=(2.985, 0))
+    assert "y_pred = w₁ x₁ + b₁ = 2.99 + 0 = 2.99" in text
+    assert "= -2(0 - 2.99) = 5.98" in text
+    text = d.to_text(at=(0.00029, 0))
+    assert "= -2(0 - 0.000290) = 0.000580" in text

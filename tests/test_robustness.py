@@ -11,14 +11,13 @@ import json
 import os
 import shutil
 import stat
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import assert_usage_error
+from conftest import assert_one_line_error, assert_usage_error
+from conftest import nnderive_process as nnderive
 from conftest import run_cli as run_main
 
 from derivations import Network, NetworkError, derive
@@ -28,21 +27,6 @@ from derivations.numeric import InputError
 from derivations.training import DataError, TrainingError, read_samples, train
 
 ARTICLE_BACKPROP = Path(__file__).parent / "check_inputs" / "article_backprop.py"
-
-
-def nnderive(*args, cwd, env=None, stdout=subprocess.PIPE):
-    """``python -m derivations ARGS`` as a user runs it: buffered output (no PYTHONUNBUFFERED)."""
-    environment = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
-    environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "derivations", *args], cwd=cwd, env=environment,
-                          stdout=stdout, stderr=subprocess.PIPE, timeout=120)
-
-
-def assert_one_line_error(result, match):
-    err = result.stderr.decode("utf-8", "replace")
-    assert result.returncode == 2, err
-    assert err.count("\n") == 1 and err.startswith("nnderive"), err
-    assert "Traceback" not in err and match in err, err
 
 
 # --- real processes ------------------------------------------------------------------------------
@@ -229,10 +213,12 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     def refused(*args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(common.os, "replace", refused)
-    with pytest.raises(UsageError, match="cannot write .*: Permission denied"):
-        write_file(str(target), b"data")
-    assert list(tmp_path.iterdir()) == []
+    for publish, force in (("link", False), ("replace", True)):  # a new file; one over an old one
+        with monkeypatch.context() as patch:
+            patch.setattr(common.os, publish, refused)
+            with pytest.raises(UsageError, match="cannot write .*: Permission denied"):
+                write_file(str(target), b"data", force=force)
+        assert list(tmp_path.iterdir()) == []
 
     def interrupted(*args):
         raise KeyboardInterrupt
@@ -268,12 +254,12 @@ def test_check_json_can_be_pure_ascii():
     assert ascii_text.isascii() and json.loads(ascii_text) == json.loads(report.to_json())
 
 
-def test_c_library_cache_that_cannot_be_written_is_a_compile_error(tmp_path):
-    from derivations.cbuild import CompileError, compile_source
+def test_c_library_cache_that_cannot_be_made_is_a_cache_error(tmp_path):
+    from derivations.cbuild import CacheError, compile_source
 
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    with pytest.raises(CompileError, match="cannot build the C library in"):
+    with pytest.raises(CacheError, match="cannot use .* as the C library cache: Not a directory"):
         compile_source("int x;\n", directory=blocker / "cache", compiler=["cc"])
 
 

@@ -1,10 +1,10 @@
-"""Gradient code from the derivation: standalone numpy, pure-Python and C source.
+"""Gradient code from the derivation: standalone numpy, pure-Python, C and JavaScript source.
 
 One statement list (:func:`derivations.program.build_program`), already
 common-subexpression-eliminated with readable names, is printed to every
 target by a SymPy code printer, so every target computes exactly what the
 derivation shows.  Each file is standalone (``math``, ``numpy`` or
-``<math.h>`` only), explains itself in a header, and is the same byte for
+``<math.h>`` only, or nothing for JavaScript), explains itself in a header, and is the same byte for
 byte every time.
 
 >>> source = generate(target="python")
@@ -20,7 +20,7 @@ import types
 from functools import lru_cache
 
 from derivations.chain import derive
-from derivations.codegen import emit_c, emit_numpy, emit_python
+from derivations.codegen import emit_c, emit_js, emit_numpy, emit_python
 from derivations.codegen.base import command_line, network_options
 from derivations.codegen.listing import CodegenError, Listing
 from derivations.network import require_network
@@ -30,10 +30,11 @@ TARGETS = {
     "python": emit_python.emit,
     "numpy": emit_numpy.emit,
     "c": emit_c.emit,
+    "js": emit_js.emit,
 }
 
 #: the file suffix each target's source conventionally has
-SUFFIXES = {"python": ".py", "numpy": ".py", "c": ".c"}
+SUFFIXES = {"python": ".py", "numpy": ".py", "c": ".c", "js": ".mjs"}
 
 
 def generate(network=None, target="python"):
@@ -44,7 +45,7 @@ def generate(network=None, target="python"):
     >>> generate(target="fortran")
     Traceback (most recent call last):
     ...
-    derivations.codegen.listing.CodegenError: unknown target 'fortran' (choose from: python, numpy, c)
+    derivations.codegen.listing.CodegenError: unknown target 'fortran' (choose from: python, numpy, c, js)
     """
     if target not in TARGETS:
         raise CodegenError(f"unknown target {target!r} (choose from: {', '.join(TARGETS)})")

@@ -55,19 +55,18 @@ not shown.  Nothing else you type is evaluated: NAME is looked up by name.
 
 Exit status: 0 everything agrees, 1 something disagrees (or your code raised,
 returned the wrong thing, or NaN), 2 the check could not run (or your code
-looped, exited or was killed: one line says which).
+looped, exited or was killed: one line says which)."""
 
-examples:
-  nnderive check my_backprop.py:backprop
+EXAMPLES = """\
+  nnderive check examples/mine.py:backprop      a backprop with one mistake: which one
   nnderive check network.py:OurNeuralNetwork --points 20
-  nnderive check deep.py:grads --net 2-3-3-1 --activation tanh --format json
-  nnderive check examples/matrix.py:gradient
-  nnderive check mine.py:Net --map w1=w_x1_h1,w2=w_x2_h1 --learn-rate 0.2
-  nnderive check --article          (nncore's own backprop: a passing check)"""
+  nnderive check examples/deep.py:grads --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce
+  nnderive check examples/matrix.py:gradient    matrix code: W1, b1, W2, b2 over a batch
+  nnderive check net.py:Net --map w1=w_x1_h1,w2=w_x2_h1 --timeout 10
+  nnderive check --article                      nncore's own backprop: a passing check"""
 
 
 def add_arguments(parser):
-    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     parser.add_argument("target", nargs="?", metavar="PATH.py:NAME",
                         help="the function or class to check (loading the file runs it)")
     parser.add_argument("--article", action="store_true",

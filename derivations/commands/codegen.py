@@ -1,4 +1,4 @@
-"""``nnderive codegen``: the derived gradient as standalone code (Python, numpy or C).
+"""``nnderive codegen``: the derived gradient as standalone code (Python, numpy, C or JavaScript).
 
 Prints the source (or writes it with ``-o FILE``, never over an existing
 file without ``--force``).  The same command always gives the same bytes.
@@ -15,20 +15,26 @@ from derivations.commands.common import (
 )
 
 NAME = "codegen"
-HELP = "generate standalone gradient code (numpy, Python, C)"
+HELP = "generate standalone gradient code (numpy, Python, C, JavaScript)"
 DESCRIPTION = (
     "Print the chain-rule gradient of the network's loss as standalone source code: a pure-Python "
-    "module (imports only math), a numpy module (vectorized over samples) or a C file (only "
-    "<math.h>). Each file explains itself in a header and offers loss, gradients, sgd_step and "
+    "module (imports only math), a numpy module (vectorized over samples), a C file (only "
+    "<math.h>) or an ES module (JavaScript, no imports, for Node and browsers). Each file explains itself in a header and offers loss, gradients, sgd_step and "
     "train (the article's loop); temporaries carry the article's names (sum_h1, h1, d_L_d_ypred, "
     "d_h1_d_w1) and every gradient line its chain-rule product as a comment."
 )
+
+EXAMPLES = """\
+  nnderive codegen -o article_gradients.py           pure Python (imports only math)
+  nnderive codegen --target numpy -o grads_np.py     numpy, vectorized over samples
+  nnderive codegen --target c -o article_gradients.c  C (only <math.h>)
+  nnderive codegen --target c --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce"""
 
 
 def add_arguments(parser):
     parser.add_argument(
         "--target", choices=tuple(TARGETS), default="python",
-        help="the language: python (default), numpy or c",
+        help="the language: python (default), numpy, c or js",
     )
     add_output_options(parser)
     add_network_options(parser)

@@ -1,13 +1,14 @@
 """What the commands share: one-line errors, network options, safe output files."""
 
 import argparse
+import errno
 import math
 import os
-import re
 import stat
 import sys
 import tempfile
 
+from derivations.asciinum import NUMBER, non_ascii
 from derivations.errors import Argument, NnderiveError
 from derivations.network import Network, NetworkError
 from derivations.rules import ACTIVATIONS, LOSSES
@@ -70,6 +71,10 @@ def network_from_args(args):
     if "," in activation:
         activation = tuple(part.strip() for part in activation.split(","))
     output = None if args.output_activation is None else _name(args.output_activation, "--output-activation")
+    character = non_ascii(args.net)
+    if character:
+        raise UsageError(f"--net {args.net!r}: {character} is not ASCII; write sizes with 0-9 joined by '-', "
+                         "e.g. 2-2-1")
     try:
         network = Network.parse(args.net, activation, output, _name(args.loss, "--loss"))
     except NetworkError as error:
@@ -117,7 +122,9 @@ def check_writable(path, force=False):
     """Fail now, before any work, if ``path`` cannot be written (or would be overwritten without ``force``).
 
     Returns the directory the file is written in, or ``None`` for a device or
-    a pipe (``/dev/null``, ``/dev/stdout``), which is written as it is.
+    a pipe (``/dev/null``, ``/dev/stdout``), which is written as it is.  A
+    temporary file is made and removed in that directory, so a read-only or
+    full directory is found now rather than after a long run.
     """
     if not path.strip():
         raise UsageError("the output file name is empty; give a file name")
@@ -136,39 +143,111 @@ def check_writable(path, force=False):
         if os.path.exists(directory):
             raise UsageError(f"cannot write {path}: {shown} is a file, not a directory")
         raise UsageError(f"cannot write {path}: directory {shown} does not exist")
+    try:
+        fd, probe = tempfile.mkstemp(dir=directory, prefix=".nnderive-", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    os.close(fd)
+    os.unlink(probe)
     return directory
 
 
 def write_file(path, data, force=False):
-    """Write bytes to ``path`` atomically: a reader sees the old file or the new one, never half."""
+    """Write bytes to ``path`` atomically: a reader sees the old file or the new one, never half.
+
+    Without ``force`` the file is published with an operation that fails if
+    the name exists (a hard link), so a file that appeared while we worked is
+    never replaced.
+    """
     directory = check_writable(path, force)
     if directory is None:
         _write_special(path, data)
         return
     target = os.path.realpath(path)
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".nnderive-", suffix=".tmp")
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)  # the data is on disk before the name points to it
+        finally:
+            os.close(fd)
         os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600; the user expects an ordinary file
-        os.replace(tmp, target)
+        if force:
+            os.replace(tmp, target)
+        else:
+            _publish_new(tmp, target, path, data)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     finally:
-        # on any failure, Ctrl-C included, no temporary file is left behind
-        if os.path.exists(tmp):
+        # on any failure, Ctrl-C and SIGTERM included, no temporary file is left behind
+        if tmp is not None and os.path.lexists(tmp):
             os.unlink(tmp)
+
+
+#: what os.link says on a file system without hard links
+_NO_LINKS = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOSYS, errno.EOPNOTSUPP,
+             getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
+
+
+def _publish_new(tmp, target, path, data):
+    """Give the finished ``tmp`` the name ``target``, which must not exist."""
+    try:
+        os.link(tmp, target)
+        return
+    except FileExistsError:
+        raise UsageError(f"{path} exists (it appeared while nnderive worked); use --force to overwrite it") from None
+    except OSError as error:
+        if error.errno not in _NO_LINKS:
+            raise
+    # no hard links here (some network and FAT file systems): create the name exclusively, then fill it
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _mode_for(target))
+    except FileExistsError:
+        raise UsageError(f"{path} exists (it appeared while nnderive worked); use --force to overwrite it") from None
+    try:
+        write_all(fd, data)
+    except BaseException:
+        os.close(fd)
+        os.unlink(target)  # ours: we created it a moment ago
+        raise
+    os.close(fd)
+
+
+def write_all(fd, data):
+    """Write every byte of ``data`` to the file descriptor ``fd``: a short write is continued, none is an error.
+
+    >>> read, write = os.pipe()
+    >>> write_all(write, b"abc"); os.close(write)
+    >>> os.read(read, 10)
+    b'abc'
+    """
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 def _write_special(path, data):
     try:
-        with open(path, "wb") as handle:
-            handle.write(data)
+        fd = os.open(path, os.O_WRONLY)  # a device or a pipe: it exists
+        try:
+            write_all(fd, data)
+        finally:
+            os.close(fd)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror}") from None
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def one_line(text):
+    """``text`` with its line breaks and other control characters escaped, so it stays one line.
+
+    >>> print(one_line("cannot read my\\nfile.csv"))
+    cannot read my\\nfile.csv
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def printable(text, stream=None):
@@ -186,6 +265,15 @@ def printable(text, stream=None):
         return text
 
 
+def printable_line(text, stream=None):
+    """:func:`printable`, and one line whatever it holds (a file name with a newline, say).
+
+    >>> print(printable_line("samples from a\\nb.csv"))
+    samples from a\\nb.csv
+    """
+    return printable(one_line(text), stream)
+
+
 def _mode_for(path):
     """An existing file keeps its mode; a new one gets what open() would give (0666 less the umask)."""
     try:
@@ -194,9 +282,6 @@ def _mode_for(path):
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
-
-
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
 def parse_number(text, what):
@@ -208,9 +293,17 @@ def parse_number(text, what):
     Traceback (most recent call last):
     ...
     derivations.commands.common.UsageError: x1: '1/2' is not a number
+    >>> parse_number("١", "x1")
+    Traceback (most recent call last):
+    ...
+    derivations.commands.common.UsageError: x1: '١' is not a number: '١' (ARABIC-INDIC DIGIT ONE) is not ASCII (write numbers with 0-9, '.', '-', 'e')
     """
     stripped = text.strip()
-    if not _NUMBER.fullmatch(stripped):
+    if not NUMBER.fullmatch(stripped):
+        character = non_ascii(stripped)
+        if character:
+            raise UsageError(f"{what}: {text!r} is not a number: {character} is not ASCII "
+                             "(write numbers with 0-9, '.', '-', 'e')")
         raise UsageError(f"{what}: {text!r} is not a number")
     value = float(stripped)
     if not math.isfinite(value):

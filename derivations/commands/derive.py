@@ -3,7 +3,7 @@
 Examples::
 
     nnderive derive                                  # every partial of the article's network
-    nnderive derive --param w1 --at alice            # ∂L/∂w1, then the article's numbers for Alice
+    nnderive derive w1 --at alice                    # ∂L/∂w1, then the article's numbers for Alice
     nnderive derive --format latex --param w1        # LaTeX (amsmath align*) to paste
     nnderive derive --document -o chain.tex          # a whole LaTeX document (pdflatex)
     nnderive derive --at -2,-1,1 --weights 1,1,1,1,1,1 --biases 0,0,0 --digits 4
@@ -25,7 +25,7 @@ from derivations.commands.common import (
 )
 from derivations.errors import Argument
 from derivations.printing import OptionError, to_latex, to_markdown, to_text
-from derivations.printing.options import DEFAULT_DIGITS, list_names
+from derivations.printing.options import DEFAULT_DIGITS, VIEWS, list_names
 
 NAME = "derive"
 HELP = "print the chain-rule derivation (text, LaTeX, Markdown), with a worked example"
@@ -40,6 +40,15 @@ EPILOG = (
     "Frank M, 0); give the numbers (--at -7,-3,0) for another label."
 )
 
+EXAMPLES = """\
+  nnderive derive                                  every partial of the article's network, compact
+  nnderive derive w1 --at alice                    dL/dw1, then the article's numbers for Alice
+  nnderive derive w1 b3 --format latex             LaTeX (amsmath align*) to paste
+  nnderive derive --format markdown -o chain.md    Markdown with $ maths (Jupyter, GitHub)
+  nnderive derive --document --title "Lecture 3" -o chain.tex   a whole LaTeX document
+  nnderive derive --view layers --at alice         the same in matrix form: BP1-BP4, the article's numbers
+  nnderive derive --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce w1"""
+
 PRINTERS = {"text": to_text, "latex": to_latex, "markdown": to_markdown}
 #: "-2,-1,1" is a value here, not an option (argparse only knows "-2" and "-.5" as numbers)
 _NEGATIVE_VALUES = re.compile(r"^-\.?\d[\d.,eE+\- ]*$")
@@ -50,13 +59,29 @@ def add_arguments(parser):
     parser.epilog = EPILOG
     if hasattr(parser, "_negative_number_matcher"):
         parser._negative_number_matcher = _NEGATIVE_VALUES
+    parser.add_argument("params", nargs="*", metavar="PARAM",
+                        help="show only these parameters, e.g. w1 b3 (default: all)")
     parser.add_argument("--param", action="append", metavar="NAME",
-                        help="show only this parameter (repeat for several; default: all)")
+                        help="show only this parameter, as PARAM does (repeat for several)")
     parser.add_argument("--format", choices=tuple(PRINTERS), default=None,
                         help="text (Unicode, the default), latex (amsmath fragments) or markdown ($ maths)")
     parser.add_argument("--document", action="store_true",
                         help="a complete LaTeX document (compiles with pdflatex), with a worked example: at "
                              "--at, else Alice (every input and target 1 where she does not fit the network)")
+    parser.add_argument("--view", choices=VIEWS, default=None,
+                        help="scalar (the article's chain, per parameter), layers (matrices: the forward pass and "
+                             "backpropagation's four equations) or both (default: layers past 3 neurons in a "
+                             "layer unless parameters are named, both for --document, else scalar)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--compact", action="store_true", default=None,
+                        help="each factor once, one chain per parameter, one partial written out "
+                             "(the default for several parameters)")
+    length.add_argument("--full", dest="compact", action="store_false",
+                        help="a section per parameter with its chain, factors and written-out form "
+                             "(the default for one parameter)")
+    document = parser.add_argument_group("document (with --document)")
+    document.add_argument("--title", metavar="TEXT", help="the document's title (default: what it derives)")
+    document.add_argument("--author", metavar="TEXT", help="the document's author (default: none)")
     example = parser.add_argument_group("worked example")
     example.add_argument("--at", metavar="POINT",
                          help="work the numbers at a person of the article (alice, bob, charlie, diana, emily, "
@@ -82,7 +107,13 @@ def run(args):
     for option, value in (("--weights", args.weights), ("--biases", args.biases), ("--digits", args.digits)):
         if value is not None and not worked:
             raise UsageError(f"{option} sets the worked example: give --at too (e.g. --at alice)")
-    options = {"params": args.param, "document": args.document}
+    for option, value in (("--title", args.title), ("--author", args.author)):
+        if value is not None and not args.document:
+            raise UsageError(f"{option} belongs to a document: give --document too")
+    params = list(args.params) + list(args.param or [])
+    options = {"params": params or None, "document": args.document, "compact": args.compact, "view": args.view}
+    if args.document:
+        options.update(title=args.title, author=args.author)
     if args.at is not None:
         options["at"] = _point(args.at, d)
     if args.weights is not None:
@@ -94,7 +125,9 @@ def run(args):
     try:
         output = PRINTERS[form](d, **options)
     except OptionError as error:
-        raise UsageError(f"{flag(Argument(error.option))}: {error.spelled(flag)}") from None
+        message = error.spelled(flag)
+        # a parameter is named as the user typed it (derive w9 or --param w9): the message says which
+        raise UsageError(message if error.option == "params" else f"{flag(Argument(error.option))}: {message}") from None
     emit_unicode(output, args.output, args.force)
     return 0
 

@@ -28,6 +28,11 @@ DESCRIPTION = (
 #: formats that are not text: never sent to a terminal
 BINARY = {"png", "pdf"}
 
+EXAMPLES = """\
+  nnderive graph | dot -Tsvg > network.svg              DOT, rendered by Graphviz
+  nnderive graph --highlight w1 --format svg -o w1.svg  the chain of dL/dw1 in red
+  nnderive graph --net 2-16-16-1 --labels none --format png -o big.png"""
+
 
 def add_arguments(parser):
     add_network_options(parser)

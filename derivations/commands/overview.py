@@ -10,7 +10,10 @@ import nncore
 from derivations.chain import derive
 from derivations.commands.derive import emit_unicode
 from derivations.network import article_network
-from derivations.printing import text_chain, text_definitions, text_factor, text_partial, text_rules
+from derivations.printing.layout import describe
+from derivations.printing import (
+    text_chain, text_definitions, text_factor, text_partial, text_rules, text_written_out,
+)
 
 NAME = "overview"
 HELP = "the article's nine partials, checked on Alice (what plain 'nnderive' runs)"
@@ -20,26 +23,39 @@ ALICE_PARAMS = dict(w1=1, w2=1, w3=1, w4=1, w5=1, w6=1, b1=0, b2=0, b3=0)
 #: agreement demanded between the two computations (float64 rounding only)
 TOLERANCE = 1e-12
 
+EXAMPLES = """\
+  nnderive                  the same as nnderive overview
+  nnderive overview --full  every partial written out in the inputs, the target and the parameters"""
+
 
 def add_arguments(parser):
-    pass
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--compact", action="store_true", default=True,
+                        help="the chains, each factor once and one partial written out (the default)")
+    length.add_argument("--full", dest="compact", action="store_false",
+                        help="every partial written out in the inputs, the target and the parameters")
 
 
 def run(args):
-    emit_unicode(render(), hint="")
+    emit_unicode(render(compact=getattr(args, "compact", True)), hint="")
     return 0
 
 
-def render():
-    """The overview as text."""
+def render(compact=True):
+    """The overview as text: the chains, the factors once, partials written out, the check on Alice."""
     d = derive(article_network())
-    lines = ["nnderive: the article's network (" + d.network.describe() + ")"]
+    lines = ["nnderive: the article's network (" + describe(d.network) + ")"]
     lines += [f"  {line}" for line in text_definitions(d)]
     lines += [f"  {rule}" for rule in text_rules(d)]
     lines += ["", "Every partial, by the chain rule:"]
     lines += [f"  {text_chain(p)}" for p in d.partials.values()]
     lines += ["", "with the factors:"]
     lines += [f"  {text_factor(f)}" for f in d.factors.values()]
+    shown = list(d.partials.values()) if not compact else list(d.partials.values())[:1]
+    lines += ["", "Every partial written out:" if not compact else
+              "Written out in the inputs, the target and the parameters (nnderive overview --full: all nine):"]
+    for partial in shown:
+        lines += ["  " + line for line in text_written_out(partial).splitlines()]
 
     alice = nncore.person("alice")
     symbolic = d.gradient(ALICE_PARAMS, [alice.x], [alice.y_true])

@@ -11,18 +11,20 @@ import io
 import os
 import re
 import secrets
+import sys
 
 import nncore
+from derivations.asciinum import non_ascii
 from derivations.commands.common import (
     UsageError,
     add_network_options,
     check_writable,
     network_from_args,
     parse_number,
-    printable,
+    printable_line,
     write_file,
 )
-from derivations.training import BACKENDS, CSV_FORMAT, TrainingError, read_samples, train
+from derivations.training import BACKENDS, CSV_FORMAT, MAX_ROWS, TrainingError, read_samples, saturation, train
 
 NAME = "train"
 HELP = "train the article's network with a chosen backend"
@@ -42,10 +44,20 @@ BIG_FOR_C = 2_000
 #: ten thousand times the article's 1000: the loss history (a float per epoch) must fit in memory
 MAX_EPOCHS = 10_000_000
 
+EXAMPLES = """\
+  nnderive train --seed 0                        the article's network and data, a repeatable start
+  nnderive train --seed 0 --backend c --plot loss.png
+  nnderive train --net 2-3-1 --activation tanh --output-activation sigmoid --loss bce --seed 1
+  nnderive train --net 3-4-2 --activation relu --output-activation identity --data examples/samples.csv"""
+
 
 def _whole(minimum, maximum=None):
     def parse(text):
-        # ASCII digits only ('²' is a digit to str.isdigit), and few enough for int()
+        character = non_ascii(text)
+        if character:
+            raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}: "
+                                             f"{character} is not ASCII (write numbers with 0-9)")
+        # few enough digits for int()
         if not re.fullmatch(r"[0-9]{1,1000}", text.strip()) or int(text) < minimum:
             raise argparse.ArgumentTypeError(f"expected a whole number of at least {minimum}, got {text!r}")
         if maximum is not None and int(text) > maximum:
@@ -78,6 +90,8 @@ def add_arguments(parser):
     parser.add_argument("--every", type=_whole(0), default=10, metavar="N",
                         help="print the loss every N epochs (default 10, as the article; 0: only at the end)")
     parser.add_argument("--data", metavar="FILE.csv", help="train on your own samples: " + CSV_FORMAT)
+    parser.add_argument("--max-rows", type=_whole(1), default=MAX_ROWS, metavar="N",
+                        help=f"read at most N samples from --data (default {MAX_ROWS:,}); a bigger file is an error")
     parser.add_argument("--plot", metavar="FILE.png",
                         help="draw the loss curve to FILE (.png, .pdf or .svg; needs matplotlib: "
                              "pip install 'nnderive[plot]')")
@@ -99,7 +113,7 @@ def run(args):
 
     where = "the article's four people (Alice, Bob, Charlie, Diana)" if args.data is None else (
         f"{len(X)} sample{'s' if len(X) != 1 else ''} from {args.data}")
-    print(printable(f"Training a {network.describe()} on {where}"))
+    print(printable_line(f"Training a {network.describe()} on {where}"))
     print(f"backend {args.backend}: {BACKENDS[args.backend]}")
     if args.backend == "c" and network.n_params > BIG_FOR_C:
         print(f"(the C of {network.n_params:,} parameters takes the compiler minutes and gigabytes the first "
@@ -124,9 +138,12 @@ def run(args):
             print(f"{person.name}: {value:.3f} ({nncore.gender_of(value)})")
     else:
         _show_predictions(result, X, y, names)
+    warning = saturation(result, X, y)
+    if warning:
+        print(f"nnderive: warning: {warning}", file=sys.stderr)
     if args.plot is not None:
         write_file(args.plot, _plot(result, args.plot), force=args.force)
-        print(printable(f"Loss curve written to {args.plot}"))
+        print(printable_line(f"Loss curve written to {args.plot}"))
     return 0
 
 
@@ -136,7 +153,7 @@ def _samples(args, network):
         if not args.data.strip():
             raise UsageError("--data: the file name is empty")
         try:
-            X, y = read_samples(args.data, network)
+            X, y = read_samples(args.data, network, max_rows=args.max_rows)
         except TrainingError as error:
             raise UsageError(error) from None
         return X, y, "data"

@@ -1,4 +1,4 @@
-"""Derivations people can read: text for the terminal, LaTeX, Markdown, a full LaTeX document.
+"""Derivations people can read: text for the terminal, LaTeX, Markdown, HTML with MathML, a LaTeX document.
 
 Everything is printed from the :class:`~derivations.chain.Derivation` itself,
 so what is shown and what is computed cannot drift apart.  ``Derivation``,
@@ -8,7 +8,8 @@ so what is shown and what is computed cannot drift apart.  ``Derivation``,
 
 Options (see :mod:`derivations.printing.options`): ``params`` (names to
 show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
-``weights``, ``biases``, ``digits``; ``to_latex`` also takes ``document``.
+``weights``, ``biases``, ``digits``, ``compact``; ``to_latex`` also takes
+``document``, ``title`` and ``author``.
 
 >>> from derivations import derive
 >>> d = derive()
@@ -16,7 +17,7 @@ show), ``at`` (a worked example: ``"alice"`` or ``(x1, x2, y_true)``),
   ∂h₁/∂w₁ = x₁ · f'(w₁ x₁ + w₂ x₂ + b₁)
 >>> print(to_latex(d.factors["d_ypred_d_h1"]))
 \\begin{align*}
-  \\frac{\\partial y_{pred}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
+  \\frac{\\partial y_{\\text{pred}}}{\\partial h_1} &= w_5 \\cdot f'(w_5 h_1 + w_6 h_2 + b_3)
 \\end{align*}
 >>> print(text_chain(d.partials["w1"]))
 ∂L/∂w₁ = ∂L/∂y_pred · ∂y_pred/∂h₁ · ∂h₁/∂w₁
@@ -26,6 +27,7 @@ from sympy import Derivative
 
 from derivations.chain import Derivation, Factor, Partial
 from derivations.printing.document import document
+from derivations.printing.figure import latex_figure
 from derivations.printing.forms import Forms
 from derivations.printing.layout import Layout
 from derivations.printing.notation import Notation
@@ -34,8 +36,9 @@ from derivations.printing.printers import text as _text
 from derivations.printing.render import RENDERERS
 
 __all__ = [
-    "to_text", "to_latex", "to_markdown", "OptionError",
+    "to_text", "to_latex", "to_markdown", "to_html", "OptionError",
     "text_chain", "text_factor", "text_ratio", "text_partial", "text_definitions", "text_rules",
+    "text_written_out",
 ]
 
 
@@ -54,8 +57,23 @@ def to_markdown(obj, **options):
     return _render(obj, "markdown", options)
 
 
+def to_notebook(obj, **options):
+    """``obj`` as Markdown for a Jupyter cell: as :func:`to_markdown`, with bold captions for headings.
+
+    >>> from derivations import derive
+    >>> to_notebook(derive().partials["w1"]).splitlines()[0]
+    '**The partial $\\\\partial L/\\\\partial w_1$**'
+    """
+    return _render(obj, "notebook", options)
+
+
+def to_html(obj, **options):
+    """``obj`` as an HTML fragment with MathML maths (what ``nnderive html`` puts on its page)."""
+    return _render(obj, "html", options)
+
+
 #: the options every printer takes (see derivations.printing.options)
-OPTIONS = ("params", "at", "weights", "biases", "digits", "document")
+OPTIONS = ("params", "at", "weights", "biases", "digits", "compact", "document", "title", "author", "view")
 
 
 def _render(obj, form, options):
@@ -66,7 +84,7 @@ def _render(obj, form, options):
     unknown = [name for name in options if name not in OPTIONS]
     if unknown:
         raise TypeError(f"to_{form}() got an unexpected option {unknown[0]!r} (options: {', '.join(OPTIONS)})")
-    if options.get("document") and form != "latex":
+    if options.get("document") and form != "latex":  # (notebook included)
         raise OptionError("document", "a document is LaTeX: use to_latex")
     if options.get("document") and not whole:
         raise OptionError("document", "a document is made from a whole Derivation")
@@ -79,8 +97,15 @@ def _render(obj, form, options):
     else:
         blocks = layout.for_factor(obj)
     if checked.document:
-        return document(blocks, layout.notation, checked.digits)
-    return RENDERERS[form](layout.notation, checked.digits).render(blocks)
+        return document(blocks, layout.notation, checked.digits, checked.title, checked.author,
+                        figure=latex_figure(derivation))
+    return _renderers()[form](layout.notation, checked.digits).render(blocks)
+
+
+def _renderers():
+    from derivations.printing.html import HtmlRenderer  # it imports render's base class: not at the top
+
+    return {**RENDERERS, "html": HtmlRenderer}
 
 
 # --- one-line helpers, for other commands' messages ----------------------------------
@@ -109,6 +134,18 @@ def text_partial(partial):
     """∂L/∂w₁: the name of a partial."""
     d = partial.derivation
     return _text(Derivative(d.graph.loss, partial.param), notation=Notation(d.network))
+
+
+def text_written_out(partial):
+    """∂L/∂w₁ = ... in the inputs, the target and the parameters, broken at its factors."""
+    from derivations.printing.blocks import Display, row
+    from derivations.printing.render import TextRenderer
+    from sympy import Mul
+
+    d = partial.derivation
+    raw = Forms(d).raw_partial(partial)
+    display = Display((row(Derivative(d.graph.loss, partial.param), raw, breaks=isinstance(raw, Mul)),))
+    return TextRenderer(Notation(d.network), None).render_Display(display).replace("\n  ", "\n").strip(" ")
 
 
 def text_definitions(derivation):

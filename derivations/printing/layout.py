@@ -12,11 +12,13 @@ when a point is given.
 from sympy import Add, Derivative, Mul, Pow
 
 from derivations.naming import separator
+from derivations.rules import ACTIVATIONS
 from derivations.printing.blocks import Display, Formula, Heading, Math, Paragraph, row
+from derivations.printing.layer_blocks import LayerBlocks
 from derivations.printing.forms import Forms, activate, product, total, weighted_sum
 from derivations.printing.notation import Notation, latex_name, text_name
 from derivations.printing.printers import text
-from derivations.printing.worked import WorkedExample, output_note
+from derivations.printing.worked import BREAK_TERMS, WorkedExample, output_note
 
 #: the raw form is shown when its text is at most this long
 RAW_LIMIT = 320
@@ -24,8 +26,6 @@ RAW_LIMIT = 320
 RAW_SYMBOLS = 80
 #: paths are listed one by one when there are at most this many
 MAX_LISTED_PATHS = 6
-#: an upstream sum or path list longer than this is written one term per line
-BREAK_TERMS = 2
 
 
 class Layout:
@@ -41,17 +41,26 @@ class Layout:
     # --- whole outputs --------------------------------------------------------------
 
     def for_derivation(self):
-        d = self.derivation
+        d, view = self.derivation, self.options.view
+        if view == "layers":
+            blocks = [Heading(1, (f"Backpropagation in matrix form: {d.network.describe()}",))]
+            blocks += self.network()
+            return blocks + LayerBlocks(d, self.notation, self.options).blocks()
         partials = [d.partials[name] for name in self.options.params]
-        blocks = [Heading(1, (f"The chain rule, step by step: {d.network.describe()}",))]
+        blocks = [Heading(1, (f"The chain rule, step by step: {describe(d.network)}",))]
         blocks += self.network()
         upstream = [f for f in self.forms.needed(partials) if f.kind == "upstream"]
         if upstream:
             blocks += self.upstream(upstream)
-        for p in partials:
-            blocks += self.partial(p)
+        if self.options.compact:
+            blocks += self.compact(partials)
+        else:
+            for p in partials:
+                blocks += self.partial(p)
         if self.options.point is not None:
             blocks += self.worked(partials)
+        if view == "both":
+            blocks += LayerBlocks(d, self.notation, self.options).blocks()
         return blocks
 
     def for_partial(self, partial):
@@ -103,7 +112,7 @@ class Layout:
                 "Here " if not parts else " ", Formula(spelled.text, spelled.latex), f" is {spelled.called}: ",
                 definition, ", and ", derivative, ".",
             ]
-        if "identity" in self.derivation.network.activations:
+        if any(ACTIVATIONS[name].function is None for name in self.derivation.network.activations):
             parts.append((" " if parts else "") + "A layer without an activation (the identity) passes its "
                          "weighted sum on unchanged: its derivative is 1.")
         return Paragraph(tuple(parts))
@@ -183,6 +192,39 @@ class Layout:
             ]
         return blocks
 
+    # --- every parameter at once: each factor once ------------------------------------
+
+    def compact(self, partials):
+        """One chain per parameter, every factor once, and one partial written out.
+
+        The full form gives each parameter a section that repeats the factors
+        it shares with the others (∂L/∂y_pred appears in all nine of the
+        article's); here each is stated once.
+        """
+        forms = self.forms
+        chains = [row(Derivative(self.loss, p.param), forms.chain(p)) for p in partials]
+        factors = [f for f in forms.needed(partials) if f.kind != "upstream"]
+        blocks = [
+            Heading(2, ("Every partial, by the chain rule",)),
+            Paragraph(("Each partial is the product of one factor per step on its way to the loss:",)),
+            Display(tuple(chains)),
+            Paragraph(("with the factors",)),
+            Display(tuple(row(forms.ratio(f), forms.formula(f.named)) for f in factors)),
+        ]
+        for p in partials:
+            raw = forms.raw_partial(p) if p.n_paths == 1 and forms.raw_size(p) <= RAW_SYMBOLS else None
+            if raw is not None and len(text(raw, notation=self.notation)) <= RAW_LIMIT:
+                lhs = Derivative(self.loss, p.param)
+                blocks += [
+                    Heading(2, ("One partial written out: ", Math(lhs))),
+                    Paragraph(("Put every factor in, and every named quantity in terms of the inputs, the target "
+                               "and the parameters (the others are written out the same way; the full form, "
+                               "compact=False or --full, shows each one):",)),
+                    Display((row(lhs, raw, breaks=isinstance(raw, Mul)),)),
+                ]
+                break
+        return blocks
+
     def _route(self, p):
         if p.n_paths == 1:
             names = self.forms.path(p)
@@ -205,6 +247,18 @@ class Layout:
         o = self.options
         example = WorkedExample(self.derivation, o.point, o.values, o.digits, partials, factors)
         return example.blocks(level)
+
+
+def describe(network):
+    """The network in a line, its loss by name: "2-2-1 network, sigmoid activations, MSE loss".
+
+    >>> from derivations.network import article_network
+    >>> describe(article_network())
+    '2-2-1 network, sigmoid activations, MSE loss'
+    """
+    text = network.describe()
+    loss = f"{network.loss} loss"
+    return text[:-len(loss)] + f"{network.loss.upper()} loss" if text.endswith(loss) else text
 
 
 def _listing(items):

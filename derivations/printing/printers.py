@@ -20,7 +20,7 @@ They never post-process SymPy's own output.
 >>> text(Mul(-2, Add(y_true, -y_pred, evaluate=False), evaluate=False))
 '-2(y_true - y_pred)'
 >>> latex(Derivative(L, y_pred) * Derivative(y_pred, h1))
-'\\\\frac{\\\\partial L}{\\\\partial y_{pred}} \\\\cdot \\\\frac{\\\\partial y_{pred}}{\\\\partial h_1}'
+'\\\\frac{\\\\partial L}{\\\\partial y_{\\\\text{pred}}} \\\\cdot \\\\frac{\\\\partial y_{\\\\text{pred}}}{\\\\partial h_1}'
 >>> text(w5 * d_sigmoid(real("sum_o1")), values={w5: 1.0, real("sum_o1"): 0.0948})
 "1 · σ'(0.0948)"
 """

@@ -6,6 +6,7 @@ Traceback (most recent call last):
 derivations.printing.problems.OptionError: weights: expected 3 numbers (w1, w2, w3), got 2
 """
 
+import difflib
 import math
 import numbers
 
@@ -21,6 +22,21 @@ class OptionError(NnderiveError):
 
     def __str__(self):
         return f"{self.option}: {self.message}"
+
+
+def did_you_mean(name, known):
+    """"; did you mean 'w1'?" for the known name closest to ``name``, or nothing.
+
+    >>> did_you_mean("W1", ["w1", "w2", "b1"]), did_you_mean("zzz", ["w1"])
+    ("; did you mean 'w1'?", '')
+    """
+    if not isinstance(name, str):
+        return ""
+    lowered = {k.lower(): k for k in known}
+    if name.lower() in lowered:
+        return f"; did you mean {lowered[name.lower()]!r}?"
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def list_names(names):

@@ -9,10 +9,32 @@ import re
 import textwrap
 
 from derivations.printing.blocks import Formula
+from derivations.printing.notation import latex_number
 from derivations.printing.printers import LatexPrinter, TextPrinter
 
 #: text paragraphs are wrapped to this width
 TEXT_WIDTH = 100
+#: a document's display taller than this (in points) may break across pages: the page is 731 pt
+#: (A4, 2 cm margins), less room for a heading; a line is about 17 pt high, one with a fraction 30
+PAGE_HEIGHT = 640
+#: the widest line of a display, in characters as typeset (see visible_width): the page is 17 cm at 11 pt
+LINE_WIDTH = 80
+#: what takes no width of its own in typeset LaTeX
+_INVISIBLE = re.compile(r"\\(?:left|right|text|mathrm|operatorname|quad|qquad|,)\b|[{}_^&\\]")
+#: a number in prose, written in maths so its minus sign is a minus, not a hyphen
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])")
+
+
+def visible_width(latex):
+    """About how many characters wide ``latex`` is when typeset (a command such as \\sigma is one).
+
+    >>> visible_width(r"\\sigma(w_{16} h_4 + b_7)"), visible_width(r"\\frac{\\partial L}{\\partial w_1}")
+    (14, 4)
+    """
+    text = re.sub(r"\\frac\{((?:[^{}]|\{[^{}]*\})*)\}\{((?:[^{}]|\{[^{}]*\})*)\}",
+                  lambda m: max(m[1], m[2], key=lambda s: visible_width(s)), latex)
+    text = re.sub(r"\\[a-zA-Z]+", lambda m: "" if _INVISIBLE.fullmatch(m[0]) else "x", text)
+    return len(_INVISIBLE.sub("", text))
 
 
 class Renderer:
@@ -110,7 +132,8 @@ class LatexRenderer(Renderer):
         return formula.latex
 
     def prose(self, text):
-        return latex_escape(text)
+        # a number's minus sign is a minus, not a hyphen: "give the numbers $-7$, $-3$, 0"
+        return re.sub(r"(?<![\w-])-(\d+(?:\.\d+)?)", r"$-\1$", latex_escape(text))
 
     def inline(self, parts, **settings):
         return "".join(self.prose(p) if isinstance(p, str) else f"${self.math(p, **settings)}$" for p in parts)
@@ -126,19 +149,54 @@ class LatexRenderer(Renderer):
     def render_Display(self, display):
         begin, end = self.DISPLAY
         rows = " \\\\\n".join(self._row(r) for r in display.rows)
-        return f"{begin}\n{rows}\n{end}"
+        shown = f"{begin}\n{rows}\n{end}"
+        height = sum(30 if r"\frac" in line else 17 for line in rows.split("\\\\\n"))
+        if self.document and height > PAGE_HEIGHT:
+            # only a display longer than a page may break, and only between its lines
+            return "{\\allowdisplaybreaks\n" + shown + "\n}"
+        return shown
+
+    def note_text(self, prose):
+        """Prose inside maths (a note after an equation): words in \\text, numbers as maths.
+
+        >>> LatexRenderer(None, 3).note_text("(rounds to -0.0215, not 0.0214)")
+        '\\\\text{(rounds to }-0.0215\\\\text{, not }0.0214\\\\text{)}'
+        """
+        pieces, at = [], 0
+        for match in _NUMBER.finditer(prose):
+            if match.start() > at:
+                pieces.append(rf"\text{{{self.prose(prose[at:match.start()])}}}")
+            pieces.append(latex_number(match[0]))
+            at = match.end()
+        if at < len(prose):
+            pieces.append(rf"\text{{{self.prose(prose[at:])}}}")
+        return "".join(pieces)
 
     def _row(self, row):
         sides = [self.math(s) for s in row.sides[:-1]]
         last = row.sides[-1]
         pieces = self.printer(last).pieces(last.expr) if row.breaks else [("", self.math(last))]
-        line = "  " + sides[0] + " &= " + " = ".join(sides[1:] + [pieces[0][1]])
-        line += "".join(f" \\\\\n  &\\quad {op} {text}" for op, text in pieces[1:])
+        note = ""
         if row.note:
-            line += " && " + "".join(
-                rf"\text{{{self.prose(p)}}}" if isinstance(p, str) else self.math(p) for p in row.note
-            )
-        return line
+            # right after its own row, not in a column of its own: a column would start after the
+            # widest row of the display and push a short row's note off the page
+            note = r" \qquad " + "".join(self.note_text(p) if isinstance(p, str) else self.math(p) for p in row.note)
+        # a chain of equalities wider than the page goes on, one '= ...' per line
+        lines, current = [], "  " + sides[0] + " &= "
+        for i, side in enumerate(sides[1:] + [pieces[0][1]]):
+            if i and visible_width(current + " = " + side) > LINE_WIDTH:
+                lines.append(current)
+                current = "  &= " + side
+            else:
+                current += (" = " if i else "") + side
+        lines.append(current)
+        # {} makes a leading operator binary, so LaTeX and MathJax space it alike
+        lines += [f"  &\\quad {{}}{op} {text}" for op, text in pieces[1:]]
+        if note and visible_width(lines[-1] + note) > LINE_WIDTH:
+            lines.append("  &" + note)
+        else:
+            lines[-1] += note
+        return " \\\\\n".join(lines)
 
 
 class MarkdownRenderer(LatexRenderer):
@@ -154,4 +212,16 @@ class MarkdownRenderer(LatexRenderer):
         return "#" * (heading.level + 1) + " " + self.inline(heading.parts, fractions="inline")
 
 
-RENDERERS = {"text": TextRenderer, "latex": LatexRenderer, "markdown": MarkdownRenderer}
+class NotebookRenderer(MarkdownRenderer):
+    """Markdown for a Jupyter cell: headings become bold captions.
+
+    A ``#`` heading in an output cell would join the notebook's table of
+    contents, once for every cell that shows a derivation.
+    """
+
+    def render_Heading(self, heading):
+        return f"**{self.inline(heading.parts, fractions='inline')}**"
+
+
+RENDERERS = {"text": TextRenderer, "latex": LatexRenderer, "markdown": MarkdownRenderer,
+             "notebook": NotebookRenderer}

@@ -21,7 +21,7 @@ value 0.02146953526581111 rounds to 0.0215: the example says so.
 import math
 
 import numpy as np
-from sympy import Derivative, Eq, Float, Symbol
+from sympy import Add, Derivative, Eq, Float, Symbol
 
 from derivations.naming import separator
 from derivations.printing.blocks import Display, Heading, Math, Paragraph, row
@@ -71,6 +71,9 @@ class Calculator:
     def _eval_Function(self, expr):
         return self.FUNCTIONS[type(expr).__name__](self(expr.args[0]))
 
+#: an upstream sum or path list longer than this is written one term per line
+BREAK_TERMS = 2
+
 
 class WorkedExample:
     """The numbers of a derivation at one point, step by step.
@@ -96,7 +99,7 @@ class WorkedExample:
             self.shown = {}  # symbol or Derivative -> the rounded number the example carries on
             self.numbers = {}
             self.forward = self._forward()
-            self.steps = [self._factor(f) for f in self.factors]
+            self.steps = [step for f in self.factors for step in self._factor(f)]
             self.results = [self._partial(p) for p in self.partials]
 
     # --- computing ------------------------------------------------------------------
@@ -139,18 +142,23 @@ class WorkedExample:
         return rows
 
     def _factor(self, factor):
+        """The rows working out one factor: one, or two for a long upstream sum (its terms, then its value)."""
         forms = self.forms
         ratio = forms.ratio(factor)
         if factor.kind == "upstream":  # its symbols are in the derivation above: numbers only
             evaluated = forms.upstream(factor)
-            sides = [Math(ratio), Math(evaluated, self.shown)]
+            value = self._keep(ratio, factor.name, Calculator(self.shown)(evaluated))
+            if len(evaluated.args) > BREAK_TERMS and isinstance(evaluated, Add):
+                # a term per line, or a wide layer's sum runs off the page; the value on a row of its own
+                return [row(ratio, Math(evaluated, self.shown), breaks=True), row(ratio, self._result(value))]
+            return [row(ratio, Math(evaluated, self.shown), self._result(value))]
         else:
             evaluated = factor.named
             sides = [Math(ratio)] + ([] if evaluated.is_Number else [Math(forms.formula(evaluated))])
             if evaluated.args:  # a bare w16 needs no substitution step
                 sides.append(Math(evaluated, self.shown))
         value = self._keep(ratio, factor.name, Calculator(self.shown)(evaluated))
-        return row(*sides, self._result(value))
+        return [row(*sides, self._result(value))]
 
     def _partial(self, partial):
         chain = self.forms.chain(partial)

@@ -32,6 +32,8 @@ from derivations.rules.base import Activation, ActivationFunction, Helper, Spell
 class sigmoid(ActivationFunction):
     """The logistic function 1/(1 + e^(-x)); the article's f."""
 
+    latex_name = r"f"
+
     def fdiff(self, argindex=1):
         return d_sigmoid(self.args[0])
 
@@ -41,6 +43,8 @@ class sigmoid(ActivationFunction):
 
 class d_sigmoid(ActivationFunction):
     """f'(x) for the sigmoid: f(x) (1 - f(x))."""
+
+    latex_name = r"f'"
 
     def fdiff(self, argindex=1):
         x = self.args[0]
@@ -79,6 +83,22 @@ SIGMOID = Activation(
     definition="sigmoid(x) = 1/(1 + e^-x)   (the article's f)",
     calls={"sigmoid": "sigmoid", "d_sigmoid": "d_sigmoid"},
     helpers={
+        "js": {
+            "sigmoid": Helper("""
+/** The article's f(x) = 1/(1 + e^-x); below x = -700, where e^-x overflows, it is e^x. */
+function sigmoid(x) {
+  if (x < -700) return Math.exp(x);
+  return 1 / (1 + Math.exp(-x));
+}
+"""),
+            "d_sigmoid": Helper("""
+/** f'(x) = f(x) * (1 - f(x)). */
+function d_sigmoid(x) {
+  const s = sigmoid(x);
+  return s * (1 - s);
+}
+""", needs=("sigmoid",)),
+        },
         "python": {
             "sigmoid": Helper('''
 def sigmoid(x):
@@ -137,6 +157,8 @@ static double d_sigmoid(double x)
 class d_tanh(ActivationFunction):
     """tanh'(x) = 1 - tanh(x)^2."""
 
+    latex_name = r"\tanh'"
+
     def fdiff(self, argindex=1):
         x = self.args[0]
         return -2 * sympy.tanh(x) * d_tanh(x)
@@ -160,8 +182,17 @@ TANH = Activation(
         (r"{f}(x) = \frac{{e^{{x}} - e^{{-x}}}}{{e^{{x}} + e^{{-x}}}}", r"{f}'(x) = 1 - {f}^2(x)"),
     ),
     definition="tanh(x) = (e^x - e^-x)/(e^x + e^-x)",
-    calls={"tanh": {"python": "math.tanh", "numpy": "np.tanh", "c": "tanh"}, "d_tanh": "d_tanh"},
+    calls={"tanh": {"python": "math.tanh", "numpy": "np.tanh", "c": "tanh", "js": "Math.tanh"}, "d_tanh": "d_tanh"},
     helpers={
+        "js": {
+            "d_tanh": Helper("""
+/** tanh'(x) = 1 - tanh(x)^2. */
+function d_tanh(x) {
+  const t = Math.tanh(x);
+  return 1 - t * t;
+}
+"""),
+        },
         "python": {"d_tanh": Helper('''
 def d_tanh(x):
     """tanh'(x) = 1 - tanh(x)^2."""
@@ -189,6 +220,8 @@ static double d_tanh(double x)
 class relu(ActivationFunction):
     """max(0, x)."""
 
+    latex_name = r"\operatorname{ReLU}"
+
     def fdiff(self, argindex=1):
         return d_relu(self.args[0])
 
@@ -198,6 +231,8 @@ class relu(ActivationFunction):
 
 class d_relu(ActivationFunction):
     """relu'(x): 1 for x > 0, else 0 (the value 0 at x = 0 is the usual choice)."""
+
+    latex_name = r"\operatorname{ReLU}'"
 
     def fdiff(self, argindex=1):
         return sympy.S.Zero
@@ -227,6 +262,20 @@ RELU = Activation(
     definition="relu(x) = max(0, x)",
     calls={"relu": "relu", "d_relu": "d_relu"},
     helpers={
+        "js": {
+            "relu": Helper("""
+/** max(0, x). */
+function relu(x) {
+  return x > 0 ? x : 0;
+}
+"""),
+            "d_relu": Helper("""
+/** relu'(x): 1 for x > 0, else 0 (0 at the kink, the usual choice). */
+function d_relu(x) {
+  return x > 0 ? 1 : 0;
+}
+"""),
+        },
         "python": {
             "relu": Helper('''
 def relu(x):
@@ -279,6 +328,8 @@ LEAK = Rational(1, 100)
 class leaky_relu(ActivationFunction):
     """x for x > 0, else 0.01 x."""
 
+    latex_name = r"\operatorname{LReLU}"
+
     def fdiff(self, argindex=1):
         return d_leaky_relu(self.args[0])
 
@@ -288,6 +339,8 @@ class leaky_relu(ActivationFunction):
 
 class d_leaky_relu(ActivationFunction):
     """leaky_relu'(x): 1 for x > 0, else 0.01 (0.01 at the kink, as relu takes 0 there)."""
+
+    latex_name = r"\operatorname{LReLU}'"
 
     def fdiff(self, argindex=1):
         return sympy.S.Zero
@@ -318,6 +371,20 @@ LEAKY_RELU = Activation(
     definition="leaky_relu(x) = max(0.01 x, x)",
     calls={"leaky_relu": "leaky_relu", "d_leaky_relu": "d_leaky_relu"},
     helpers={
+        "js": {
+            "leaky_relu": Helper("""
+/** x for x > 0, else 0.01 x. */
+function leaky_relu(x) {
+  return x > 0 ? x : 0.01 * x;
+}
+"""),
+            "d_leaky_relu": Helper("""
+/** leaky_relu'(x): 1 for x > 0, else 0.01. */
+function d_leaky_relu(x) {
+  return x > 0 ? 1 : 0.01;
+}
+"""),
+        },
         "python": {
             "leaky_relu": Helper('''
 def leaky_relu(x):
@@ -367,6 +434,8 @@ static double d_leaky_relu(double x)
 class softplus(ActivationFunction):
     """log(1 + e^x), a smooth relu."""
 
+    latex_name = r"\operatorname{softplus}"
+
     def fdiff(self, argindex=1):
         return d_softplus(self.args[0])
 
@@ -376,6 +445,8 @@ class softplus(ActivationFunction):
 
 class d_softplus(ActivationFunction):
     """softplus'(x) = sigmoid(x)."""
+
+    latex_name = r"\operatorname{softplus}'"
 
     def fdiff(self, argindex=1):
         return d_sigmoid(self.args[0])
@@ -402,6 +473,14 @@ SOFTPLUS = Activation(
     definition="softplus(x) = log(1 + e^x)",
     calls={"softplus": "softplus", "d_softplus": "sigmoid"},  # softplus' is the sigmoid
     helpers={
+        "js": {
+            "softplus": Helper("""
+/** log(1 + e^x), written max(x, 0) + log(1 + e^-|x|) so that nothing overflows. */
+function softplus(x) {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
+"""),
+        },
         "python": {"softplus": Helper('''
 def softplus(x):
     """log(1 + e^x), written max(x, 0) + log(1 + e^-|x|) so that nothing overflows."""

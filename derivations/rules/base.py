@@ -30,6 +30,15 @@ class ActivationFunction(Function):
     def _eval_evalf(self, prec):
         return self.explicit().evalf(prec)
 
+    #: how SymPy's own LaTeX (Jupyter's display of a factor's ``named``) writes the function
+    latex_name = None
+
+    def _latex(self, printer):
+        # f'(sum_h1) as the article writes it, not SymPy's d_{sigmoid}(sum_h1)
+        if self.latex_name is None:
+            return printer._print_Function(self)
+        return rf"{self.latex_name}\left({printer._print(self.args[0])}\right)"
+
 
 @dataclass(frozen=True)
 class Spelling:

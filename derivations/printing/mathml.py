@@ -1,0 +1,222 @@
+"""MathML (presentation) in our notation, for web pages: the third printer beside text and LaTeX.
+
+:class:`MathMLPrinter` shares :class:`~derivations.printing.printers.ArticleMath`
+with the text and LaTeX printers, so it decides structure exactly as they do
+(factor order, brackets, ``·``, the ∂ ratios, the article's f for the
+sigmoid) and only spells tokens: ``<mi>``, ``<mn>``, ``<mo>``, ``<mfrac>``,
+``<msub>``.  It is based on SymPy's ``MathMLPresentationPrinter``: any node
+our notation does not cover (a ``Rational``, ``exp``, ``Abs``) is printed by
+SymPy's own method, with our spelling inside it.  Current browsers render the
+result natively (MathML Core: Chromium 109+, Firefox, Safari).
+
+>>> from sympy import Derivative
+>>> from derivations.graph import real
+>>> L, w1 = real("L"), real("w1")
+>>> mathml(Derivative(L, w1))
+'<math><mfrac><mrow><mo form="prefix" rspace="0">∂</mo><mi>L</mi></mrow><mrow><mo form="prefix" rspace="0">∂</mo><msub><mi>w</mi><mn>1</mn></msub></mrow></mfrac></math>'
+>>> mathml_name("y_pred"), mathml_name("sum_h1")
+('<msub><mi>y</mi><mi>pred</mi></msub>', '<msub><mi>sum</mi><msub><mi>h</mi><mn>1</mn></msub></msub>')
+"""
+
+import re
+from html import escape, unescape
+from xml.dom.minidom import Node, parseString
+
+from sympy.printing.mathml import MathMLPresentationPrinter
+
+from derivations.printing.notation import format_number
+from derivations.printing.printers import _OUR_SETTINGS, ArticleMath
+
+# --- names: the MathML spelling of the article's names (the LaTeX one is in notation.py) ----------
+
+#: symbol names -> MathML, tried in order; the first pattern that matches the whole name wins
+_MATHML_NAMES = (
+    (re.compile(r"y_(pred|true)"), lambda m: f"<msub><mi>y</mi><mi>{m[1]}</mi></msub>"),
+    (re.compile(r"y_true(\d+)"), lambda m: f"<msub><mi>y</mi><mrow><mi>true</mi><mo>,</mo><mn>{m[1]}</mn></mrow></msub>"),
+    (re.compile(r"sum_([a-z])(\d+)"), lambda m: f"<msub><mi>sum</mi><msub><mi>{m[1]}</mi><mn>{m[2]}</mn></msub></msub>"),
+    (re.compile(r"([a-zA-Z])(\d+)"), lambda m: f"<msub><mi>{m[1]}</mi><mn>{m[2]}</mn></msub>"),
+    (re.compile(r"[a-zA-Z]"), lambda m: f"<mi>{m[0]}</mi>"),
+)
+
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+
+
+def mathml_name(name):
+    """A symbol's name in MathML: w₁ is ``<msub><mi>w</mi><mn>1</mn></msub>``, y_pred y with subscript pred."""
+    for pattern, spell in _MATHML_NAMES:
+        match = pattern.fullmatch(name)
+        if match:
+            return spell(match)
+    return f"<mi>{escape(name)}</mi>"
+
+
+def mathml_number(text):
+    """A number written by :func:`format_number`, as MathML: a minus sign, digits, a power of ten.
+
+    >>> mathml_number("-1.35e-05")
+    '<mo>−</mo><mn>1.35</mn><mo>·</mo><msup><mn>10</mn><mrow><mo>−</mo><mn>5</mn></mrow></msup>'
+    """
+    sign = ""
+    if text.startswith("-"):
+        sign, text = MINUS, text[1:]
+    mantissa, _, exponent = text.partition("e")
+    out = f"{sign}<mn>{mantissa}</mn>"
+    if exponent:
+        power = int(exponent)
+        power_text = f"<mrow>{MINUS}<mn>{-power}</mn></mrow>" if power < 0 else f"<mn>{power}</mn>"
+        out += f"<mo>·</mo><msup><mn>10</mn>{power_text}</msup>"
+    return out
+
+
+MINUS = "<mo>−</mo>"
+
+#: each activation's definition and derivative in MathML; {f} is the function's name (already MathML)
+RULES = {
+    "sigmoid": (
+        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn>"
+        "<mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>",
+        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo>"
+        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>&#x2062;</mo>"
+        "<mo>(</mo><mn>1</mn><mo>−</mo>{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo>",
+    ),
+    "tanh": (
+        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac>"
+        "<mrow><msup><mi>e</mi><mi>x</mi></msup><mo>−</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow>"
+        "<mrow><msup><mi>e</mi><mi>x</mi></msup><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow>"
+        "</mfrac>",
+        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn><mo>−</mo>"
+        "<msup>{f}<mn>2</mn></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo>",
+    ),
+    "relu": (
+        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>max</mi><mo>&#x2061;</mo>"
+        "<mo>(</mo><mn>0</mn><mo>,</mo><mi>x</mi><mo>)</mo>",
+        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mn>1</mn>"
+        "<mtext>&#xA0;if&#xA0;</mtext><mi>x</mi><mo>&gt;</mo><mn>0</mn><mtext>, else&#xA0;</mtext><mn>0</mn>",
+    ),
+    "softplus": (
+        "{f}<mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mi>log</mi><mo>&#x2061;</mo>"
+        "<mo>(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mi>x</mi></msup><mo>)</mo>",
+        "<msup>{f}<mo>′</mo></msup><mo>&#x2061;</mo><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn>"
+        "<mrow><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup></mrow></mfrac>",
+    ),
+}
+
+
+def function_name(text):
+    """An activation's name (f, σ, tanh, ReLU) as an identifier."""
+    return f"<mi>{escape(text)}</mi>"
+
+
+class MathMLPrinter(ArticleMath, MathMLPresentationPrinter):
+    """Presentation MathML in the article's notation: ∂L/∂w₁ as a fraction of ∂ ratios.
+
+    Returns the inside of a ``<math>`` element as text; :func:`mathml` wraps it.
+    """
+
+    printmethod = "_nnderive_mathml"
+    _default_settings = {**MathMLPresentationPrinter._default_settings, **_OUR_SETTINGS}
+
+    TIMES, SPACE, DOTS, LOG = "<mo>·</mo>", "<mo>&#x2062;</mo>", "<mo>⋯</mo>", "<mi>log</mi>"
+    # brackets keep the text size (as in the article), rather than stretching around a subscript
+    MINUS, MINUS_OP, PLUS_OP = MINUS, MINUS, "<mo>+</mo>"
+    LPAR, RPAR = '<mo stretchy="false">(</mo>', '<mo stretchy="false">)</mo>'
+    PARTIAL = '<mo form="prefix" rspace="0">∂</mo>'
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._dom_wanted = False
+
+    # --- our tokens -------------------------------------------------------------------
+
+    def _name(self, name):
+        return mathml_name(name)
+
+    def _ratio(self, of, wrt):
+        return f"<mfrac><mrow>{self.PARTIAL}{of}</mrow><mrow>{self.PARTIAL}{wrt}</mrow></mfrac>"
+
+    def _number(self, value):
+        return mathml_number(format_number(value, self._settings["digits"]))
+
+    def _print_Integer(self, expr):
+        return mathml_number(str(expr.p))
+
+    def _print_Equality(self, expr):
+        return f"{self._print(expr.lhs)}<mo>=</mo>{self._print(expr.rhs)}"
+
+    def _function_name(self, spelled, derivative):
+        name = function_name(spelled.text)
+        return f"<msup>{name}<mo>′</mo></msup>" if derivative else name
+
+    def _apply(self, name, argument):
+        return f"<mrow>{name}<mo>&#x2061;</mo>{self.LPAR}{argument}{self.RPAR}</mrow>"
+
+    def _power(self, base, exponent):
+        return f"<msup><mrow>{base}</mrow><mrow>{exponent}</mrow></msup>"
+
+    def _divide(self, numerator, denominator):
+        top = self._print(numerator[0]) if len(numerator) == 1 else self._product(numerator) if numerator else "<mn>1</mn>"
+        bottom = self._print(denominator[0]) if len(denominator) == 1 else self._product(denominator)
+        return f"<mfrac><mrow>{top}</mrow><mrow>{bottom}</mrow></mfrac>"
+
+    # --- SymPy's methods for the rest ---------------------------------------------------------
+
+    def _print(self, expr, **kwargs):
+        # Our methods build text; SymPy's build DOM elements and append what self._print returns.
+        # So each call answers in the form its caller works in: text for ours, an element for SymPy's.
+        caller_wants_dom = self._dom_wanted
+        self._dom_wanted = self._sympys_method(expr)
+        try:
+            result = super()._print(expr, **kwargs)
+        finally:
+            self._dom_wanted = caller_wants_dom
+        if isinstance(result, Node):
+            result = _characters(result.toxml())
+        if caller_wants_dom:
+            return parseString(f"<mrow>{result}</mrow>").documentElement
+        return result
+
+    def _sympys_method(self, expr):
+        """Does SymPy's printer (not ours) print ``expr``?"""
+        if hasattr(expr, self.printmethod):
+            return False
+        for cls in type(expr).__mro__:
+            method = getattr(type(self), "_print_" + cls.__name__, None)
+            if method is not None:
+                return method.__module__.startswith("sympy.")
+        return True
+
+    def doprint(self, expr):
+        return self._print(expr)
+
+
+def _characters(markup):
+    """SymPy's named entities (``&ExponentialE;``), which XML does not know, as the characters they are."""
+    return re.sub(r"&(?!(?:lt|gt|amp|quot|apos);)[A-Za-z]+;", lambda m: unescape(m[0]), markup)
+
+
+def mathml(expr, display=False, **settings):
+    """``expr`` as a ``<math>`` element in our notation (``display=True``: a block on its own line).
+
+    Takes the printers' settings: ``notation``, ``values``, ``digits``.
+
+    >>> from sympy import Rational
+    >>> from derivations.graph import real
+    >>> mathml(-2 * real("y_true"), display=True)
+    '<math display="block"><mo>−</mo><mn>2</mn><mo>&#x2062;</mo><msub><mi>y</mi><mi>true</mi></msub></math>'
+    >>> "<mfrac><mrow><mn>1</mn></mrow><mrow><mn>2</mn></mrow></mfrac>" in mathml(Rational(1, 2) * real("h1"))
+    True
+    """
+    body = MathMLPrinter(settings).doprint(expr)
+    return f'<math display="block">{body}</math>' if display else f"<math>{body}</math>"
+
+
+def rule_mathml(activation, spelled_text):
+    """``(definition, derivative)`` of an activation as MathML bodies, its name spelled ``spelled_text``."""
+    f = function_name(spelled_text)
+    return tuple(r.format(f=f) for r in RULES[activation])
+
+
+def path_mathml(text):
+    """``w₁ → h₁ → y_pred → L`` (the text form of a path) as MathML."""
+    names = [part.strip().translate(_SUBSCRIPT_DIGITS) for part in text.split("→")]
+    return "<mo>→</mo>".join(mathml_name(n) for n in names)

@@ -1,0 +1,220 @@
+"""The companion page in a real browser: headless Chromium (Debian's), driven by Playwright.
+
+The page is written by the CLI (``nnderive html -o page.html``), opened from
+disk, and used as a student would: reset to Alice, move w5, click a weight,
+train.  Every number read off the page is checked against the derivation
+(``derive().evaluate``, lambdified from SymPy) or the article's numbers.
+Playwright cannot download browsers here: it is always given the system's
+Chromium (``executable_path``).
+"""
+
+import math
+
+import pytest
+from conftest import ALICE_PARAMS, require_module, require_tool, run_cli
+
+from derivations import Network, derive
+from derivations.printing.notation import format_number
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_tool("chromium")
+    playwright = require_module("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+class Visit:
+    """One page open in the browser, with every console message, error and request it caused."""
+
+    def __init__(self, browser, path):
+        self.path = path
+        self.messages, self.requests = [], []
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        self.page.on("console", lambda m: self.messages.append(f"{m.type}: {m.text}"))
+        self.page.on("pageerror", lambda e: self.messages.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_selector("body.ready")
+
+    def value(self, name, where="#values"):
+        """(the text shown, the exact value from its hover title) of quantity ``name``."""
+        text, title = self.page.eval_on_selector(f'{where} [data-q="{name}"]', "e => [e.textContent, e.title]")
+        return text, title
+
+    def exact(self, name):
+        title = self.value(name)[1]
+        return float(title.split()[1])
+
+    def set_number(self, selector, value):
+        self.page.fill(selector, str(value))
+
+    def close(self):
+        self.page.close()
+
+
+def write_page(capsys, tmp_path, *args, name="page.html"):
+    path = tmp_path / name
+    status, _, err = run_cli(capsys, "html", "-o", path, *args)
+    assert status == 0, err
+    return path
+
+
+@pytest.fixture
+def article_page(browser, capsys, tmp_path):
+    visit = Visit(browser, write_page(capsys, tmp_path))
+    yield visit
+    visit.close()
+
+
+def test_loads_cleanly_and_fetches_nothing(article_page, tmp_path):
+    page = article_page
+    assert page.messages == []
+    assert page.requests == [page.path.as_uri()]  # the file itself, and no other request at all
+    page.page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+    assert (tmp_path / "page.png").stat().st_size > 20_000
+
+
+def test_mathml_is_laid_out_by_the_browser(article_page):
+    sizes = article_page.page.eval_on_selector_all(
+        "math", "els => els.filter(e => e.checkVisibility()).map(e => [e.getBoundingClientRect().width,"
+                " e.getBoundingClientRect().height])")
+    assert len(sizes) > 20
+    assert all(width > 0 and height > 0 for width, height in sizes)
+    # a fraction stacked (MathML rendered), not strung along one line of text
+    fraction, name = article_page.page.eval_on_selector(
+        '.chain[data-param="w1"] mfrac',
+        "f => [f.getBoundingClientRect().height, f.querySelector('mi').getBoundingClientRect().height]")
+    assert fraction > 1.8 * name
+
+
+def test_alices_numbers_are_the_articles(article_page):
+    page = article_page
+    page.set_number('[data-number="w5"]', 3)  # move away, then back
+    page.page.click("#reset")
+    # the article multiplies rounded factors: 0.0214; exactly it is 0.02146953526581111 (0.02147)
+    text, title = page.value("d_L_d_w1")
+    assert text == "0.0214"
+    assert "0.02147" in title and "0.02146953526581111" in title
+    assert page.value("d_L_d_w1", ".chain")[0] == "0.0214"
+    for name, article in [("h1", "0.0474"), ("y_pred", "0.524"), ("d_L_d_ypred", "-0.952"),
+                          ("d_ypred_d_h1", "0.249"), ("d_h1_d_w1", "-0.0904")]:
+        assert page.value(name)[0] == article, name
+    expected = derive().evaluate(ALICE_PARAMS, [-2, -1], 1)
+    for name in ("d_L_d_w2", "d_L_d_w5", "d_L_d_b3", "L"):
+        assert page.exact(name) == pytest.approx(expected[name], rel=1e-14), name
+
+
+def test_moving_w5_moves_dl_dw1_to_the_derivations_value(article_page):
+    page = article_page
+    before = page.exact("d_L_d_w1")
+    page.page.eval_on_selector('[data-slider="w5"]',
+                               "e => { e.value = '-1.5'; e.dispatchEvent(new Event('input')); }")
+    params = dict(ALICE_PARAMS, w5=-1.5)
+    expected = derive().evaluate(params, [-2, -1], 1)
+    after = page.exact("d_L_d_w1")
+    assert after != pytest.approx(before, rel=1e-3)
+    assert after == pytest.approx(expected["d_L_d_w1"], rel=1e-12)
+    shown = float(page.value("d_L_d_w1")[0])
+    assert shown == pytest.approx(expected["d_L_d_w1"], rel=0.02)  # rounded step by step: a few units off at most
+    assert page.value("w5", ".network")[0] == "-1.5"
+
+
+def test_choosing_a_parameter_lights_its_paths_and_shows_its_chain(article_page):
+    page = article_page.page
+    page.click('.network .edge[data-param="w1"] line.hit', force=True)
+    lit = page.eval_on_selector_all(".network .lit[data-edge]", "els => els.map(e => e.dataset.edge).sort()")
+    assert lit == ["loss-o1", "w1", "w5"]
+    assert page.is_visible('.chain[data-param="w1"]') and not page.is_visible('.chain[data-param="b3"]')
+    page.click('.network [data-param="b3"]')
+    lit = page.eval_on_selector_all(".network .lit[data-edge]", "els => els.map(e => e.dataset.edge)")
+    assert lit == ["loss-o1"]
+    assert page.is_visible('.chain[data-param="b3"]') and page.input_value("#chosen") == "b3"
+
+
+def test_choosing_a_person_sets_the_sample(article_page):
+    page = article_page
+    page.page.select_option("#person", "Bob")
+    expected = derive().evaluate(ALICE_PARAMS, [25, 6], 0)
+    assert page.exact("y_pred") == pytest.approx(expected["y_pred"], rel=1e-14)
+    assert page.page.input_value("#input-x1") == "25"
+
+
+def test_training_brings_the_loss_down_and_predicts_emily_and_frank(article_page, tmp_path):
+    page = article_page.page
+    page.click("#train")
+    page.wait_for_selector("#loss-curve.drawn")
+    loss = float(page.get_attribute("#final-loss", "title").split()[1])
+    assert loss < 0.01
+    emily = float(page.get_attribute('[data-prediction="Emily"]', "title").split()[1])
+    frank = float(page.get_attribute('[data-prediction="Frank"]', "title").split()[1])
+    assert emily > 0.9 and frank < 0.1  # the article: 0.951 (F) and 0.039 (M)
+    points = page.get_attribute("#loss-curve .curve", "points").split()
+    assert len(points) == 1000
+    heights = [float(p.split(",")[1]) for p in points]
+    assert heights[-1] > heights[0]  # SVG y grows downwards: the curve falls
+    # the trained parameters are now the page's: its numbers are the derivation's at them
+    trained = [float(v) for v in page.eval_on_selector_all("[data-number]", "els => els.map(e => e.value)")]
+    expected = derive().evaluate(dict(zip(ALICE_PARAMS, trained)), [-2, -1], 1)
+    assert article_page.exact("d_L_d_w1") == pytest.approx(expected["d_L_d_w1"], rel=1e-9, abs=1e-15)
+    page.screenshot(path=str(tmp_path / "trained.png"), full_page=True)
+
+
+@pytest.mark.parametrize("network, args", [
+    (Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"),
+     ["--net", "2-3-3-1", "--activation", "tanh", "--output-activation", "sigmoid", "--loss", "bce"]),
+    (Network((3, 2, 2), "relu", "identity"), ["--net", "3-2-2", "--activation", "relu,identity"]),
+])
+def test_other_networks_work_too(browser, capsys, tmp_path, network, args):
+    visit = Visit(browser, write_page(capsys, tmp_path, *args))
+    try:
+        assert visit.messages == [] and len(visit.requests) == 1
+        d = derive(network)
+        names = [p.name for p in d.params]
+        n_in, n_out = len(d.inputs), len(d.targets)
+        start = dict.fromkeys([w.name for w in d.graph.weights], 1.0) | dict.fromkeys([b.name for b in d.graph.biases], 0.0)
+        if (n_in, n_out) == (2, 1):  # Alice fits: the page starts at her
+            expected = d.evaluate(start, [-2.0, -1.0], 1.0)
+        else:  # else at every input and target 1
+            expected = d.evaluate(start, [1.0] * n_in, [1.0] * n_out)
+        for name in (f"d_L_d_{names[0]}", f"d_L_d_{names[-1]}", "L"):
+            assert visit.exact(name) == pytest.approx(expected[name], rel=1e-12, abs=1e-15), name
+        visit.page.click("#train")
+        visit.page.wait_for_selector("#loss-curve.drawn")
+        assert visit.messages == []
+    finally:
+        visit.close()
+
+
+def test_a_large_network_gets_one_slider_for_the_chosen_parameter(browser, capsys, tmp_path):
+    path = write_page(capsys, tmp_path, "--net", "2-8-8-1", "--param", "w40")
+    visit = Visit(browser, path)
+    try:
+        page = visit.page
+        assert visit.messages == []
+        assert page.eval_on_selector_all("[data-slider]", "els => els.length") == 1
+        assert page.get_attribute("#one-slider", "data-slider") == "w40"
+        page.eval_on_selector("#one-slider", "e => { e.value = '2.5'; e.dispatchEvent(new Event('input')); }")
+        d = derive(Network((2, 8, 8, 1)))
+        params = {p.name: (1.0 if p in d.graph.weights else 0.0) for p in d.params} | {"w40": 2.5}
+        expected = d.evaluate(params, [-2, -1], 1)
+        assert visit.exact("d_L_d_w3") == pytest.approx(expected["d_L_d_w3"], rel=1e-12)
+        assert not math.isclose(visit.exact("d_L_d_w3"), d.evaluate(dict(params, w40=1.0), [-2, -1], 1)["d_L_d_w3"])
+        page.select_option("#chosen", "b17")
+        assert page.get_attribute("#one-slider", "data-slider") == "b17"
+    finally:
+        visit.close()
+
+
+def test_shown_numbers_follow_the_article_rounding(article_page):
+    # every number shown is the exact one rounded, or (carried step by step) within a few units of it
+    page = article_page
+    cells = page.page.eval_on_selector_all("#values [data-q]", "els => els.map(e => [e.dataset.q, e.textContent])")
+    assert len(cells) == (3 + 6 + 1) + 12 + 9  # x1, x2, y_true, sums and outputs, L; the factors; the partials
+    expected = derive().evaluate(ALICE_PARAMS, [-2, -1], 1) | {"x1": -2, "x2": -1, "y_true": 1}
+    for name, text in cells:
+        exact = expected[name]
+        assert text == format_number(exact, 3) or float(text) == pytest.approx(exact, rel=0.01), name

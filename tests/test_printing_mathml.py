@@ -1,0 +1,123 @@
+"""The MathML printer and renderer: well-formed, our golden notation, and the same maths as the text printer."""
+
+import re
+from xml.dom.minidom import parseString
+
+import pytest
+from sympy import Derivative, Rational, exp
+
+from derivations import Network, derive
+from derivations.graph import real
+from derivations.printing import to_html, to_text
+from derivations.printing.forms import Forms
+from derivations.printing.mathml import mathml, mathml_name
+from derivations.printing.notation import Notation
+from derivations.printing.printers import text
+
+NETWORKS = [
+    Network(),
+    Network((2, 3, 3, 1), "tanh", "sigmoid", "bce"),
+    Network((3, 2, 2), "relu", "identity"),
+    Network((2, 2, 1), "softplus"),
+]
+
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉²³", "012345678923")
+
+
+def tokens(markup):
+    """The characters a reader sees in MathML, in order (invisible operators dropped)."""
+    document = parseString(markup)
+    out = []
+
+    def walk(node):
+        if node.nodeType == node.TEXT_NODE:
+            out.append(node.data)
+        for child in node.childNodes:
+            walk(child)
+
+    walk(document.documentElement)
+    # (y_true1 is y with subscript "true,1", as LaTeX's y_{true,1}: the comma is ours alone)
+    return "".join(out).replace("\u2061", "").replace("\u2062", "").replace("\xa0", "").replace(",", "")
+
+
+def seen_in_text(printed):
+    """The same, from the text printer's output: no spaces, no ASCII fraction slashes, digits unsubscripted."""
+    return (printed.translate(_SUBSCRIPTS).replace(" ", "").replace("/", "").replace("'", "′")
+            .replace("-", "−").replace("_", ""))
+
+
+def test_names_follow_the_article():
+    assert mathml_name("w1") == "<msub><mi>w</mi><mn>1</mn></msub>"
+    assert mathml_name("w16") == "<msub><mi>w</mi><mn>16</mn></msub>"
+    assert mathml_name("y_true2") == "<msub><mi>y</mi><mrow><mi>true</mi><mo>,</mo><mn>2</mn></mrow></msub>"
+    assert mathml_name("L") == "<mi>L</mi>"
+
+
+def test_the_articles_chain_is_golden():
+    # our own output: ∂L/∂w1 = ∂L/∂y_pred · ∂y_pred/∂h1 · ∂h1/∂w1, each ratio a fraction of ∂ terms
+    d = derive()
+    printed = mathml(Forms(d).chain(d.partials["w1"]), notation=Notation(d.network))
+    partial = '<mo form="prefix" rspace="0">∂</mo>'
+    assert printed == (
+        f"<math><mfrac><mrow>{partial}<mi>L</mi></mrow><mrow>{partial}<msub><mi>y</mi><mi>pred</mi></msub></mrow>"
+        f"</mfrac><mo>·</mo><mfrac><mrow>{partial}<msub><mi>y</mi><mi>pred</mi></msub></mrow><mrow>{partial}"
+        f"<msub><mi>h</mi><mn>1</mn></msub></mrow></mfrac><mo>·</mo><mfrac><mrow>{partial}<msub><mi>h</mi>"
+        f"<mn>1</mn></msub></mrow><mrow>{partial}<msub><mi>w</mi><mn>1</mn></msub></mrow></mfrac></math>"
+    )
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: n.describe())
+def test_every_factor_and_chain_reads_as_the_text_printer_writes_it(network):
+    d = derive(network)
+    forms, notation = Forms(d), Notation(network)
+    expressions = [forms.right_side(f) for f in d.factors.values()]
+    expressions += [forms.chain(p) for p in d.partials.values()]
+    expressions += [forms.definition(n) for n in d.graph.neurons]
+    expressions.append(d.graph.definitions[d.graph.loss])
+    for expr in expressions:
+        printed = mathml(expr, notation=notation)
+        assert tokens(printed) == seen_in_text(text(expr, notation=notation)), expr
+
+
+def test_the_article_sigmoid_is_f_and_other_networks_name_it_sigma():
+    sigmoid = derive().factors["d_h1_d_w1"]
+    assert "<msup><mi>f</mi><mo>′</mo></msup>" in mathml(Forms(sigmoid.derivation).right_side(sigmoid),
+                                                         notation=Notation(sigmoid.derivation.network))
+    d = derive(Network((2, 3, 1), "tanh", "sigmoid"))
+    factor = next(f for f in d.factors.values() if f.name == "d_ypred_d_h1")
+    assert "<mi>σ</mi>" in mathml(Forms(d).right_side(factor), notation=Notation(d.network))
+
+
+def test_numbers_substitute_rounded_and_signed():
+    h1, w5 = real("h1"), real("w5")
+    printed = mathml(w5 * h1, values={w5: -0.95261, h1: 1.349e-5})
+    assert tokens(printed) == "1.35·10−5·−0.953"  # as the article writes -0.952 · 0.249 · -0.0904
+
+
+def test_sympys_own_nodes_keep_our_names_inside():
+    printed = mathml(Rational(1, 2) * exp(real("sum_h1")))
+    parseString(printed)  # well-formed
+    assert "<msub><mi>sum</mi><msub><mi>h</mi><mn>1</mn></msub></msub>" in printed
+    assert "<mfrac>" in printed
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: n.describe())
+def test_the_html_derivation_is_the_same_document_as_the_text_one(network):
+    d = derive(network)
+    html = to_html(d, at=(1.0,) * (len(d.inputs) + len(d.targets)))
+    for math in re.findall(r"<math.*?</math>", html, flags=re.DOTALL):
+        parseString(math)
+    headings = re.findall(r"<h[2-5]>(.*?)</h[2-5]>", html)
+    plain = to_text(d, at=(1.0,) * (len(d.inputs) + len(d.targets)))
+    # the same blocks: as many headings and displayed equations as the text has
+    lines = plain.splitlines()
+    underlined = [line for line, under in zip(lines, lines[1:]) if under and set(under) <= {"=", "-"}]
+    assert len(headings) >= len(underlined) > 0
+    assert html.count('<mtr>') == sum(1 for line in lines if re.match(r"^  \S.* = ", line))
+
+
+def test_an_alice_page_derivation_carries_the_articles_numbers():
+    html = to_html(derive(), params=["w1"], at="alice")
+    assert "<mn>0.0214</mn>" in html and "<mn>0.0474</mn>" in html
+    assert "<mo>−</mo><mn>0.952</mn>" in html
+    assert "0.02146953526581111" in html  # the exact value beside the article's
