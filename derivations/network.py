@@ -56,7 +56,7 @@ class Network:
     >>> Network((2, 2, 1), loss="hinge")
     Traceback (most recent call last):
     ...
-    derivations.network.NetworkError: unknown loss 'hinge' (choose from: mse, bce)
+    derivations.network.NetworkError: unknown loss 'hinge' (choose from: mse, bce, half-mse)
     """
 
     layers: tuple = (2, 2, 1)

@@ -203,7 +203,8 @@ CLASS_MUTANTS = [
      ["w4"], ["f' at activation"], "f'(h2) where f'(sum_h2) belongs"),
     ("w6 in dy_pred/dh1", [("d_ypred_d_h1 = self.w5", "d_ypred_d_h1 = self.w6")], ["w1", "w2", "b1"],
      ["wrong weight"], "uses w6 where w5 belongs"),
-    ("learning rate 0.5", [("learn_rate = 0.1", "learn_rate = 0.5")], ALL, ["scale of all"], "learn_rate=0.5"),
+    ("learning rate 0.5 given as 0.1", [("learn_rate = 0.1", "learn_rate = 0.5")], ALL, ["scale of all"],
+     "Every partial is 5 times the exact one"),
 ]
 
 
@@ -215,7 +216,8 @@ def article_source():
 @pytest.mark.parametrize("name, edits, params, hints, text", CLASS_MUTANTS, ids=[m[0] for m in CLASS_MUTANTS])
 def test_class_mutant(name, edits, params, hints, text, article_source, tmp_path):
     path = Mutant(name, edits, params, [], hints).write(tmp_path, article_source)
-    report = check(f"{path}:OurNeuralNetwork", points=3)
+    # the rate is given, as a student who believes the article's 0.1 would: the code's own is then not read
+    report = check(f"{path}:OurNeuralNetwork", points=3, learn_rate=0.1 if "given" in name else None)
     assert report.kind == "class"
     assert report.wrong_parameters == params
     assert [h.kind for h in report.hints] == hints
@@ -225,6 +227,9 @@ def test_class_mutant(name, edits, params, hints, text, article_source, tmp_path
 def test_class_with_its_own_learning_rate_passes_when_told(article_source, tmp_path):
     path = Mutant("lr", [("learn_rate = 0.1", "learn_rate = 0.5")], [], [], []).write(tmp_path, article_source)
     assert check(f"{path}:OurNeuralNetwork", points=2, learn_rate=0.5).ok
+    read = check(f"{path}:OurNeuralNetwork", points=2)  # not told: read from the code
+    assert read.ok and read.learn_rate == 0.5
+    assert any("read from your code (learn_rate = 0.5 in OurNeuralNetwork.train())" in str(n) for n in read.notes)
 
 
 def test_class_that_never_updates_a_parameter(article_source, tmp_path):

@@ -61,7 +61,7 @@ def test_parse_reads_sizes(spec, layers):
     (dict(activation="sigmod"), "unknown activation 'sigmod' (choose from: sigmoid, tanh, relu, leaky_relu, softplus, identity)"),
     (dict(activation=("sigmoid", "gelu")), "unknown activation 'gelu'"),
     (dict(output_activation="softmax"), "unknown activation 'softmax'"),
-    (dict(loss="hinge"), "unknown loss 'hinge' (choose from: mse, bce)"),
+    (dict(loss="hinge"), "unknown loss 'hinge' (choose from: mse, bce, half-mse)"),
     (dict(loss="BCE"), "unknown loss 'BCE'"),
     (dict(activation="tanh", loss="bce"), "loss 'bce' needs a sigmoid output layer, not 'tanh'"),
     (dict(activation="sigmoid", output_activation="relu", loss="bce"), "needs a sigmoid output layer, not 'relu'"),

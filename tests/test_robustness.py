@@ -96,7 +96,7 @@ COMMANDS = [["derive"], ["codegen"], ["train"], ["graph"], ["check", f"{ARTICLE_
     (["--net", "2--1"], "a size is missing"),
     (["--activation", "relu,"], "is there a stray ',' in --activation 'relu,'?"),
     (["--activation", " "], "--activation: the name is empty"),
-    (["--loss", ""], "--loss: the name is empty (choose from: mse, bce)"),
+    (["--loss", ""], "--loss: the name is empty (choose from: mse, bce, half-mse)"),
 ], ids=lambda v: " ".join(v) if isinstance(v, list) else "")
 def test_network_options_every_command(capsys, tmp_path, monkeypatch, command, options, match):
     monkeypatch.chdir(tmp_path)

@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from derivations.check.compare import tolerance
-from derivations.check.mistakes import Variant, all_times, scaled, static_variants
+from derivations.check.mistakes import BatchScale, Variant, all_times, scaled, stale_variants, static_variants
 from derivations.check.naming import factor_label, join
 from derivations.errors import Argument, Message, spelled
 
-LOSS_FORMULAS = {"mse": "-2({y} - {p})", "bce": "{p} - {y}"}
+LOSS_FORMULAS = {"mse": "-2({y} - {p})", "bce": "{p} - {y}", "half-mse": "{p} - {y}"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,13 @@ def _scale_text(d, c, form):
     if c == -1:
         return f"Every partial has the wrong sign: {where} {seems} flipped, and that flips them all."
     if c == 0.5 and d.network.loss == "mse":
-        return f"Every partial is half the exact one: {where} {seems} to have lost the 2."
+        return Message("Every partial is half the exact one. This may be a convention, not a bug: half the "
+                       "squared error, L = ½(y_true - y_pred)², has ∂L/∂y_pred = y_pred - y_true; if that is your "
+                       "loss, check again with ", Argument("loss", "half-mse"), f". Otherwise {where} {seems} to "
+                       "have lost the 2.")
+    if c == 2 and d.network.loss == "half-mse":
+        return Message("Every partial is twice the exact one for half the squared error: is your loss the full "
+                       "squared error, L = (y_true - y_pred)²? Then check with ", Argument("loss", "mse"), ".")
     if c == 2:
         return f"Every partial is twice the exact one: {where} {seems} doubled."
     fraction = Fraction(c)
@@ -128,8 +134,10 @@ def _scale_text(d, c, form):
 
 
 def _learn_rate_text(c, form):
-    if not form.from_step:
-        return ""
+    if not form.from_step or getattr(form, "stated_rate", None) is not None:
+        return ""  # the code states its rate, and the check used it
+    if getattr(form, "given_rate", False) and c > 0:
+        return ""  # the rate was given: not asked again
     lr = form.learn_rate
     if c == -1:
         return " Or your update adds the gradient (w += learn_rate·∂L/∂w) instead of subtracting it."
@@ -153,7 +161,58 @@ def _for_steps(hint, form):
 # --- matching ----------------------------------------------------------------------------
 
 
-def find_hints(model, points, observations, parameters, factors, form, rtol, article):
+def batch_variants(model, points, form):
+    """A batch's gradient summed instead of averaged (no 1/n), or divided by n once too often."""
+    if not any(hasattr(p, "samples") and p.n > 1 for p in points):
+        return []
+    reduction = points[0].reduction if hasattr(points[0], "reduction") else "mean"
+    everything = frozenset(model.params)
+    if reduction == "mean":
+        times_n = Message("Every partial is n times the exact mean gradient, n the number of samples in the batch: "
+                          "the gradient is not divided by the number of samples (a sum where the mean belongs; "
+                          "divide by n = len(X)). If your loss is the sum over the samples, check with ",
+                          Argument("reduction", "sum"), ".")
+        over_n = "Every partial is 1/n of the exact mean gradient: the batch is divided by the number of samples twice."
+    else:
+        times_n = "Every partial is n times the exact summed gradient: n is counted twice."
+        over_n = Message("Every partial is 1/n of the exact summed gradient: your code takes the mean over the samples; "
+                         "if that is your loss, check with ", Argument("reduction", "mean"), ".")
+    variants = [BatchScale("not divided by n", times_n, affects=everything, scale=lambda p: getattr(p, "n", 1)),
+                BatchScale("divided by n twice", over_n, affects=everything, scale=lambda p: 1 / getattr(p, "n", 1))]
+    layout = getattr(form, "layout", None)
+    if layout is not None and reduction == "mean":  # one array's gradient summed: its own missing 1/n
+        for W, b, weights, biases in layout.layers:
+            for key, names in ((W, [n for row in weights for n in row]), (b, biases)):
+                text = (f"The gradient of {key} ({join(names)}) is n times the mean over the batch: it is not "
+                        f"divided by the number of samples (a sum where the mean belongs; divide by n = len(X)).")
+                variants.append(BatchScale("not divided by n", text, affects=frozenset(names),
+                                           scale=lambda p: getattr(p, "n", 1)))
+    return variants
+
+
+def transposed_variants(layout):
+    """A square weight matrix's gradient returned transposed: W1[0,1] and W1[1,0] swapped (X.T @ delta)."""
+    variants = []
+    for k, (W, _, weights, _) in enumerate(layout.layers):
+        if len(weights) != len(weights[0]) or len(weights) < 2:
+            continue
+        pairs = [(weights[j][i], weights[i][j]) for j in range(len(weights)) for i in range(j + 1, len(weights))]
+        shown = ", ".join(f"{layout.entry[a]} ({a}) with {layout.entry[b]} ({b})" for a, b in pairs[:3])
+        text = (f"The gradient of {W} is transposed: {shown} swapped. Is it computed as X.T @ delta where "
+                f"delta.T @ X belongs (or returned without .T)?")
+
+        def swap(partials, pairs=pairs):
+            partials = dict(partials)
+            for a, b in pairs:
+                partials[a], partials[b] = partials[b], partials[a]
+            return partials
+
+        affects = frozenset(n for pair in pairs for n in pair)
+        variants.append(Variant("transposed", text, (), partial_map=swap, affects=affects))
+    return variants
+
+
+def find_hints(model, points, observations, parameters, factors, form, rtol, article, negative_rate=False):
     """The hints whose mistaken computation reproduces the user's numbers (see the module docstring)."""
     verdicts = {**parameters, **factors}
     wrong = {name for name, v in verdicts.items() if not v.ok}
@@ -162,7 +221,12 @@ def find_hints(model, points, observations, parameters, factors, form, rtol, art
     wrong_params = wrong & set(parameters)
     reported = set(factors)
     unusable = {q for q in verdicts if any(q not in obs.got for obs in observations)}
-    candidates = fitted_variants(model, points, observations, form, bool(factors))
+    candidates = batch_variants(model, points, form)
+    candidates += fitted_variants(model, points, observations, form, bool(factors))
+    if form.from_step:
+        candidates += stale_variants(model, form.learn_rate)
+    if getattr(form, "layout", None) is not None:
+        candidates += transposed_variants(form.layout)
     candidates += static_variants(model, article)
     matched = []
     for variant in candidates:
@@ -179,6 +243,11 @@ def find_hints(model, points, observations, parameters, factors, form, rtol, art
             continue
         kept.append((variant, changed))
     hints = [Hint(v.kind, v.text, v.factors, tuple(p for p in model.params if p in changed)) for v, changed in kept]
+    if negative_rate:  # one cause: the rate's sign flips every partial
+        hints = [Hint("negative rate", "Every partial has the wrong sign because your learning rate is negative: "
+                      "w -= learn_rate·∂L/∂w with learn_rate < 0 climbs the loss. Make the rate positive.",
+                      h.factors, h.parameters) if h.kind == "scale of all" and "wrong sign" in h.text else h
+                 for h in hints]
     return [_for_steps(h, form) for h in hints]
 
 
@@ -194,11 +263,13 @@ def _explains(variant, model, points, observations, quantities, wrong, unusable,
         value = variant.predictor(model, point)
         for q in quantities:
             predicted, exact = value(q), point.expected(q)
+            if q in unusable:
+                continue  # not a number somewhere (never updated, NaN): no evidence either way
             if abs(predicted - exact) > tolerance(point, q, exact, rtol):
-                if q not in wrong or q in unusable:
+                if q not in wrong:
                     return None
                 changed.add(q)
-            if q in wrong and q not in unusable:
+            if q in wrong:
                 tol = tolerance(point, q, predicted, rtol, obs.rounding.get(q, 0.0))
                 if not abs(obs.got[q] - predicted) <= tol:
                     return None

@@ -8,12 +8,15 @@ import inspect
 
 from derivations.check.forms import GradientForm, StepForm, name_of, with_article
 from derivations.check.loading import CheckError
+from derivations.check.rates import LEARN_RATE_NAMES as RATE_NAMES
 from derivations.check.training import ClassForm
 from derivations.errors import Argument
 
 KINDS = ("auto", "gradient", "step", "class")
 #: a 4th argument by one of these names makes a function a step function
-LEARN_RATE_NAMES = {"learn_rate", "learning_rate", "lr", "eta", "alpha", "step_size", "rate"}
+LEARN_RATE_NAMES = set(RATE_NAMES)
+#: a 2nd argument by one of these names makes a function take a batch of samples (one per row)
+BATCH_NAMES = {"X", "xs", "x_batch", "batch", "inputs", "data", "samples", "X_batch", "features"}
 
 
 def detect_kind(obj):
@@ -58,12 +61,25 @@ def detect_kind(obj):
     )
 
 
+def takes_batch(obj):
+    """True when a function's 2nd argument is named as a batch: ``X``, ``xs``, ``batch``, ...
+
+    >>> takes_batch(lambda params, X, Y: {}), takes_batch(lambda params, x, y_true: {})
+    (True, False)
+    """
+    try:
+        parameters = list(inspect.signature(obj).parameters)
+    except (TypeError, ValueError):
+        return False
+    return len(parameters) >= 2 and parameters[1] in BATCH_NAMES
+
+
 FORMS = {"gradient": GradientForm, "step": StepForm, "class": ClassForm}
 #: the arguments each function form is called with, for checking a forced --kind
 _ARITY = {"gradient": 3, "step": 4}
 
 
-def make_form(obj, derivation, kind, learn_rate):
+def make_form(obj, derivation, kind, learn_rate, names=None, batch=None):
     """The :class:`Form` for ``obj`` (``kind`` "auto" detects it); a misfit is a :class:`CheckError`."""
     if kind not in KINDS:
         raise CheckError(f"unknown kind {kind!r} (choose from: {', '.join(KINDS)})", argument="kind")
@@ -83,9 +99,7 @@ def make_form(obj, derivation, kind, learn_rate):
     elif kind == "class" and callable(obj) and not inspect.isclass(obj):
         raise CheckError(Argument("kind", "class"), f" needs a class (or an instance of one), and {name_of(obj)} "
                          "is a function", argument="kind")
-    if kind == "class" and not derivation.network.is_article:
-        raise CheckError(
-            "the class form is the article's 2-2-1 sigmoid network with MSE only; for another network, "
-            "give a gradient function f(params, x, y_true) or a step function f(params, x, y_true, learn_rate)"
-        )
-    return FORMS[kind](obj, derivation, learn_rate)
+    if kind == "class":
+        return ClassForm(obj, derivation, learn_rate, names=names)
+    batch = takes_batch(obj) if batch is None else bool(batch)
+    return FORMS[kind](obj, derivation, learn_rate, names=names, batch=batch)

@@ -28,6 +28,7 @@ import io
 import itertools
 import os
 import re
+import stat
 import sys
 import traceback
 import warnings
@@ -87,16 +88,45 @@ class UserProblem:
         }
 
 
+class _Counter(io.TextIOBase):
+    """A stream that counts the lines written to it and keeps none (megabytes of prints cost nothing).
+
+    Closing it does nothing: user code that closes ``sys.stdout`` must not break the checker.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.lines = 0
+        self._open_line = False
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        if text:
+            self.lines += text.count("\n")
+            self._open_line = not text.endswith("\n")
+        return len(text)
+
+    def close(self):
+        pass
+
+    @property
+    def closed(self):
+        return False
+
+
 @dataclass
 class Capture:
-    """What the user's code printed and warned while captured."""
+    """What the user's code printed (counted) and warned while captured."""
 
-    output: io.StringIO = field(default_factory=io.StringIO)
+    output: _Counter = field(default_factory=_Counter)
     warnings: list = field(default_factory=list)
 
     @property
     def printed_lines(self):
-        return len(self.output.getvalue().splitlines())
+        return self.output.lines + self.output._open_line
 
 
 @contextlib.contextmanager
@@ -159,6 +189,9 @@ def load_target(spec):
         raise CheckError(f"{path}: no such file")
     if os.path.isdir(path):
         raise CheckError(f"{path} is a directory; give a Python file, e.g. {os.path.join(path, 'backprop.py')}:NAME")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        # a FIFO or a device would block the read, or never end
+        raise CheckError(f"{path} is not a regular file (a pipe or a device?); give a Python file")
     if not path.lower().endswith(".py"):
         # running a data file or a binary as Python only ever ends in a confusing syntax error
         raise CheckError(f"{path} is not a Python file (give PATH.py:NAME, e.g. my_backprop.py:backprop)")

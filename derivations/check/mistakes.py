@@ -57,7 +57,15 @@ class Variant:
     touched: frozenset = frozenset()
 
     def predictor(self, model, point):
-        """``value(name)``: this variant's value of a partial (by parameter) or a factor at ``point``, lazily."""
+        """``value(name)``: this variant's value of a partial (by parameter) or a factor at ``point``, lazily.
+
+        At a batch, the mistake is made at every sample and combined as the
+        exact values are (their mean, or sum).
+        """
+        samples = getattr(point, "samples", None)
+        if samples is not None:
+            values = [self.predictor(model, sample) for sample in samples]
+            return lambda name: point.combine([value(name) for value in values])
         factors = model.factors(point.environment, self.overrides)
         mapped = {}
 
@@ -345,3 +353,72 @@ def all_times(k):
     return lambda partials: {p: k * v for p, v in partials.items()}
 
 
+
+
+@dataclass(frozen=True, eq=False)
+class BatchScale(Variant):
+    """Every partial times a number that depends on the batch: its size n (no 1/n), or 1/n."""
+
+    scale: object = None  # point -> the factor
+
+    def predictor(self, model, point):
+        exact = point.expected
+        return lambda name: self.scale(point) * exact(name)
+
+
+def stale_variants(model, learn_rate):
+    """Mistakes of code that updates as it goes: a weight used after its own update.
+
+    The article's class computes every factor before it updates anything.
+    Code that updates w5 and then computes ∂y_pred/∂h1 = w5·f'(sum_o1) uses
+    the new w5, w5 - learn_rate·∂L/∂w5 (a stale-ordering bug); code that also
+    recomputes sum_o1 after the update takes f' at the new sum.
+    """
+    d = model.derivation
+    out = []
+
+    def new(env, name):
+        return env[name] - learn_rate * env[f"d_L_d_{name}"] if name in model.params else env[name]
+
+    def edge(link, neuron, new_weight, new_sum):
+        def value(env):
+            weight = new(env, link.multiplier) if new_weight else env[link.multiplier]
+            z = sum(new(env, w.name) * env[i.name] for w, i in zip(neuron.weights, neuron.inputs)) \
+                + new(env, neuron.bias.name) if new_sum else env[neuron.sum.name]
+            return weight * float(model.fprime[neuron.name](z)) if link.fprime else weight
+        return value
+
+    for m in d.graph.neurons:
+        sources = [d.graph.neuron_of(i) for i in m.inputs if i not in d.inputs]
+        links = [model.links[d.edges[m, s].name] for s in sources]
+        if not links:
+            continue
+        groups = ([links] if len(links) > 1 else []) + [[link] for link in links]
+        for new_weight, new_sum in ((True, False), (False, True), (True, True)):
+            for group in groups:
+                names = [link.name for link in group]
+                label = join([factor_label(d, n) for n in names])
+                weights = join([link.multiplier for link in group])
+                if new_weight and not new_sum:
+                    kind = "stale weight"
+                    text = (f"{label} {'uses' if len(group) == 1 else 'use'} {weights} after {weights} "
+                            f"{'was' if len(group) == 1 else 'were'} updated: compute every factor before the "
+                            f"first update (the new {group[0].multiplier} is {group[0].multiplier} - "
+                            f"learn_rate·∂L/∂{group[0].multiplier}, not the one the forward pass used).")
+                elif new_sum and not new_weight:
+                    kind = "f' after update"
+                    text = (f"f'({m.sum}) in {label} is taken at {m.sum} recomputed after {m.name}'s parameters "
+                            f"were updated: use the {m.sum} of the forward pass, computed before any update.")
+                else:
+                    kind = "stale weight"
+                    text = (f"{label} {'is' if len(group) == 1 else 'are'} computed after {m.name}'s parameters "
+                            f"were updated, with the new {weights} and f' at the recomputed {m.sum}: compute "
+                            "every factor from the forward pass, before the first update.")
+                overrides = {link.name: edge(link, m, new_weight, new_sum) for link in group}
+                params, touched = set(), set()
+                for name in overrides:
+                    params.update(model.feeds[name])
+                    touched |= model.flows_into[name]
+                out.append(Variant(kind, text, tuple(names), overrides, affects=frozenset(params),
+                                   touched=frozenset(touched)))
+    return out

@@ -27,7 +27,8 @@ def are(items):
 
 
 #: for a terminal that cannot show them
-_ASCII = str.maketrans({"∂": "d", "·": "*", "—": "-", "–": "-", "′": "'", "×": "x", "…": "...", "≈": "~"})
+_ASCII = str.maketrans({"∂": "d", "·": "*", "—": "-", "–": "-", "′": "'", "×": "x", "…": "...", "≈": "~",
+                        "½": "1/2", "²": "^2"})
 
 
 def plain(text):

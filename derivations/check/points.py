@@ -23,6 +23,7 @@ True
 ['random 1', 'random 2']
 """
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -180,3 +181,127 @@ def _separated(rng, n, how, tries=200):
         if smallest > best_gap:
             best, best_gap = values, smallest
     return [float(v) for v in best]
+
+
+#: the article's four people, as its train() gets them (weight and height offsets; 1 = female)
+ARTICLE_DATA = ((-2.0, -1.0), (25.0, 6.0), (17.0, 4.0), (-15.0, -6.0))
+ARTICLE_Y = (1.0, 0.0, 0.0, 1.0)
+REDUCTIONS = ("mean", "sum")
+
+
+@dataclass(frozen=True, eq=False)
+class BatchPoint:
+    """Parameters and a batch of samples: the exact gradient is the mean (or sum) of the samples' gradients.
+
+    ``samples`` are single-sample :class:`Point` objects with the same
+    parameters; a mistake's prediction at a batch is the same combination of
+    its predictions at the samples (see :meth:`combine`).
+
+    >>> from derivations import derive
+    >>> batch = make_batches(derive(), 0)[0]
+    >>> batch.name, batch.n, batch.samples[0].name
+    ("the article's 4 people", 4, 'Alice')
+    >>> import math
+    >>> math.isclose(batch.expected("w1"), sum(s.expected("w1") for s in batch.samples) / 4)
+    True
+    """
+
+    name: str
+    params: dict
+    samples: tuple
+    reduction: str = "mean"
+
+    @property
+    def n(self):
+        return len(self.samples)
+
+    @property
+    def derivation(self):
+        return self.samples[0].derivation
+
+    @property
+    def X(self):
+        return np.array([s.x for s in self.samples], dtype=float)
+
+    @property
+    def Y(self):
+        ys = [s.y_true for s in self.samples]
+        return np.array(ys, dtype=float)
+
+    x = property(lambda self: self.X)
+    user_y = property(lambda self: self.Y)
+
+    def combine(self, values):
+        """The batch's value from the samples' values: their mean, or their sum."""
+        total = math.fsum(values)
+        return total / len(values) if self.reduction == "mean" else total
+
+    def expected(self, name):
+        return self.combine([s.expected(name) for s in self.samples])
+
+    @cached_property
+    def finite_difference(self):
+        return {p: self.combine([s.finite_difference[p] for s in self.samples]) for p in self.params}
+
+    @cached_property
+    def partial_scale(self):
+        return max((abs(self.expected(p)) for p in self.params), default=0.0)
+
+    @property
+    def factor_scale(self):
+        return self.partial_scale
+
+    def subset(self, rows):
+        """The batch of some of its samples (one sample: that :class:`Point` itself)."""
+        rows = sorted(rows)
+        if len(rows) == 1:
+            return self.samples[rows[0]]
+        if len(rows) == self.n:
+            return self
+        name = f"{self.name}, samples {', '.join(str(r + 1) for r in rows)}"
+        return BatchPoint(name, self.params, tuple(self.samples[r] for r in rows), self.reduction)
+
+    def describe(self):
+        return f"{self.n} samples, first {self.samples[0].describe()}"
+
+    def as_dict(self):
+        return {"name": self.name, "params": dict(self.params), "reduction": self.reduction,
+                "x": [list(s.x) for s in self.samples],
+                "y_true": [s.y_true if isinstance(s.y_true, float) else list(s.y_true) for s in self.samples]}
+
+
+def batch_sizes(derivation, count):
+    """Batch sizes, one per point, that differ from each other where they can and from every layer width.
+
+    A batch as wide as a layer would let a mean over the wrong axis keep its
+    shape; sizes that differ between points tell a missing 1/n from a constant.
+    """
+    widths = set(derivation.network.layers)
+    sizes = [n for n in range(3, 40) if n not in widths]
+    return [sizes[k % 5] for k in range(count)]
+
+
+def make_batches(derivation, n_random=5, seed=0, reduction="mean"):
+    """Batches: the article's four people at weights 1, biases 0 (its own data), then seeded random ones.
+
+    Each random batch's first sample is the random point :func:`make_points`
+    draws, so a per-sample code checked on a batch meets the same samples.
+    """
+    d = derivation
+    singles = make_points(d, n_random, seed)
+    rng = np.random.default_rng(seed + 7919)
+    batches = []
+    for k, (first, size) in enumerate(zip(singles, batch_sizes(d, len(singles)))):
+        if k == 0 and len(d.inputs) == 2 and len(d.targets) == 1:
+            samples = [first] + [Point(f"sample {i + 2}", first.params, x, y, d)
+                                 for i, (x, y) in enumerate(zip(ARTICLE_DATA[1:], ARTICLE_Y[1:]))]
+            name = "the article's 4 people"
+        else:
+            samples = [first]
+            for i in range(size - 1):
+                x = tuple(_separated(rng, len(d.inputs), "uniform"))
+                ys = tuple(float(v) for v in rng.uniform(0.0, 1.0, len(d.targets)))
+                samples.append(Point(f"sample {i + 2}", first.params, x, ys[0] if len(ys) == 1 else ys, d))
+            name = first.name if k else "weights 1, biases 0"
+        batches.append(BatchPoint(name, first.params, tuple(samples), reduction))
+    return batches

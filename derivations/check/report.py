@@ -48,6 +48,8 @@ class CheckReport:
     hints: list = field(default_factory=list)
     problem: object = None
     notes: list = field(default_factory=list)
+    #: article name -> the matrix entry it is in the user's code (W1[0,1] for w2), for matrix code
+    entries: dict = field(default_factory=dict)
 
     # --- the verdict ------------------------------------------------------------------
 
@@ -107,7 +109,8 @@ class CheckReport:
             "seed": self.seed,
             "points": [p.as_dict() for p in self.points],
             "summary": self.summary,
-            "parameters": {name: v.as_dict() for name, v in self.parameters.items()},
+            "parameters": {name: dict(v.as_dict(), **({"entry": self.entries[name]} if name in self.entries else {}))
+                           for name, v in self.parameters.items()},
             "factors": {name: v.as_dict() for name, v in self.factors.items()},
             "hints": [spelled(h.message, spell) for h in self.hints],
             "hint_details": [h.as_dict(spell) for h in self.hints],
@@ -191,7 +194,7 @@ class _Summary:
             if why.startswith("missing"):
                 lines.append(f"{join(group)} {are(group)} missing from your result{why[len('missing'):]}.")
             else:
-                lines.append(f"{join(group)}: {why}.")
+                lines.append(f"{join(group)}: {why}" + ("" if why.endswith(("?", ".")) else "."))
         return lines
 
     def factor_lines(self, factors):
@@ -214,12 +217,14 @@ class _Summary:
         return lines
 
     def partials(self, params):
-        """A list of partials, shortened when long."""
+        """A list of partials, shortened when long; in matrix code each with its entry: w2 (W1[0,1])."""
         if len(params) == len(self.m.params) and len(params) > 1:
             return "every partial"
+        entries = self.r.entries
+        shown = [f"{p} ({entries[p]})" if p in entries else p for p in params]
         if len(params) > 8:
-            return f"{len(params)} partials ({', '.join(params[:5])}, ...)"
-        return join(params)
+            return f"{len(params)} partials ({', '.join(shown[:5])}, ...)"
+        return join(shown)
 
     def unexplained_lines(self, params, factors):
         explained = set()
@@ -319,7 +324,8 @@ class _Text:
         rows = []
         for name, v in self.r.parameters.items():
             got = _number(v.got) if v.problem is None else _short(v.problem)
-            rows.append((f"dL/d{name}", _verdict(v), _number(v.expected), got, _number(v.finite_difference),
+            label = f"dL/d{name}" + (f" {self.r.entries[name]}" if name in self.r.entries else "")
+            rows.append((label, _verdict(v), _number(v.expected), got, _number(v.finite_difference),
                          _error(v.abs_error), _error(v.rel_error), v.point))
         return _table(header, rows, [v.ok for v in self.r.parameters.values()], self.spell)
 

@@ -7,10 +7,14 @@ code failed), 2 the check could not run.
 """
 
 import argparse
+import json
 import sys
 
-from derivations.check import ARTICLE_TARGETS, KINDS, CheckError, check
+from derivations.check import ARTICLE_TARGETS, KINDS, CheckError
 from derivations.check.compare import DEFAULT_RTOL
+from derivations.check.guard import DEFAULT_TIMEOUT
+from derivations.check.isolated import UserCodeFailed, run_in_child
+from derivations.errors import NnderiveError
 from derivations.commands.common import (
     UsageError, add_network_options, flag, network_from_args, parse_number, printable,
 )
@@ -32,24 +36,33 @@ TARGET is PATH.py:NAME, where NAME is one of:
     "d_ypred_d_h1", "d_h1_d_w1", ...), and each factor is checked as well;
   - a step function f(params, x, y_true, learn_rate) -> dict of the new
     parameter values after one SGD step;
-  - an article-style class (or an instance of one) with attributes w1..b3 and
-    train(data, all_y_trues), for the article's 2-2-1 network, checked as it
-    is (the article's own OurNeuralNetwork, pasted from the page, works): the
-    checker runs train() on one sample, records the first update of each
-    parameter, stops it there and reads the gradient off the step, with
-    --learn-rate (the article's train() hard-codes 0.1).
+  - an article-style class (or an instance of one) with its parameters as
+    attributes (w1..b3, or --map yours) and train(data, all_y_trues), checked as
+    it is (the article's own OurNeuralNetwork, pasted from the page, works):
+    train() runs for one whole step and the gradient is read off it, with the
+    learning rate your code states (or --learn-rate);
+  - batch forms f(params, X, Y) and f(params, X, Y, learn_rate) (the mean
+    gradient over the rows of X; --reduction sum for a sum), and matrix code:
+    params as {"W1", "b1", "W2", "b2"} or a list [W1, b1, W2, b2], either
+    orientation (--weights-as).  See docs/checker.md.
+
+Your code runs in a separate process, stopped after --timeout seconds; a
+verdict counts only when it comes back whole over a private channel.
 
 Loading PATH runs it, as python and pytest do: its module-level code executes
 (keep a script's own work under  if __name__ == "__main__":).  What it prints is
 not shown.  Nothing else you type is evaluated: NAME is looked up by name.
 
 Exit status: 0 everything agrees, 1 something disagrees (or your code raised,
-returned the wrong thing, or NaN), 2 the check could not run."""
+returned the wrong thing, or NaN), 2 the check could not run (or your code
+looped, exited or was killed: one line says which)."""
 
 EXAMPLES = """\
   nnderive check examples/mine.py:backprop      a backprop with one mistake: which one
   nnderive check network.py:OurNeuralNetwork --points 20
   nnderive check examples/deep.py:grads --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce
+  nnderive check examples/matrix.py:gradient    matrix code: W1, b1, W2, b2 over a batch
+  nnderive check net.py:Net --map w1=w_x1_h1,w2=w_x2_h1 --timeout 10
   nnderive check --article                      nncore's own backprop: a passing check"""
 
 
@@ -64,15 +77,40 @@ def add_arguments(parser):
     parser.add_argument("--points", type=_count, default=5, metavar="N",
                         help="random points besides Alice's (default 5)")
     parser.add_argument("--seed", type=_seed, default=0, metavar="S", help="seed of the random points (default 0)")
-    parser.add_argument("--learn-rate", type=_positive, default=0.1, metavar="RATE",
-                        help="learning rate of a step function or class (default 0.1, the article's)")
+    parser.add_argument("--learn-rate", type=_positive, default=None, metavar="RATE",
+                        help="learning rate of a step function or class (default: the one your code states, "
+                             "else 0.1, the article's)")
+    parser.add_argument("--map", metavar="NAMES",
+                        help="your names for the article's parameters, e.g. w1=w_in1_h1,w2=w_in2_h1 (or a file "
+                             "with one NAME=YOURS per line)")
+    parser.add_argument("--batch", action="store_true",
+                        help="the function takes a batch, f(params, X, Y) (default: when its 2nd argument is "
+                             "named X, xs, batch, ...)")
+    parser.add_argument("--reduction", choices=("mean", "sum"), default="mean",
+                        help="how a batch's loss combines its samples (default mean)")
+    parser.add_argument("--weights-as", choices=("rows", "columns"), default=None,
+                        help="matrix code: weight matrices as neurons x inputs (rows) or inputs x neurons "
+                             "(columns); default: from the shapes")
     parser.add_argument("--rtol", type=_rtol, default=DEFAULT_RTOL, metavar="R",
                         help=f"relative tolerance (default {DEFAULT_RTOL:g})")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    parser.add_argument("--timeout", type=_timeout, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"stop your code after this long (default {DEFAULT_TIMEOUT:g}); it runs in a "
+                             "separate process")
     add_network_options(parser)
 
 
 def run(args):
+    try:
+        return _run(args)
+    except UsageError as error:
+        if args.format == "json":  # a program reading JSON gets JSON, whatever went wrong
+            _write_json({"ok": False, "exit_status": 2, "error": getattr(error, "details", None)
+                         or {"kind": "usage", "message": str(error)}})
+        raise
+
+
+def _run(args):
     network = network_from_args(args)
     if args.article:
         if args.target is not None:
@@ -84,18 +122,36 @@ def run(args):
         raise UsageError("what should be checked? give PATH.py:NAME (or --article for a demo)")
     else:
         target = args.target
+    unicode = _can_print("∂·′")
+
+    def render(result):  # runs in the child: the report is spelled for the command line there
+        if isinstance(result, NnderiveError):
+            return result.spelled(flag)
+        return {"status": result.exit_status, "json": result.as_dict(spell=flag),
+                "text": result.to_text(unicode=unicode, spell=flag)}
+
+    options = dict(kind=args.kind, network=None if _default_network(args) else network, points=args.points,
+                   seed=args.seed, learn_rate=args.learn_rate, rtol=args.rtol, names=_names(args.map),
+                   batch=True if args.batch else None, reduction=args.reduction, weights_as=args.weights_as)
     try:
-        report = check(target, kind=args.kind, network=network, points=args.points, seed=args.seed,
-                       learn_rate=args.learn_rate, rtol=args.rtol)
+        payload = run_in_child(target, render, args.timeout, **options)
+    except UserCodeFailed as error:
+        failure = UsageError(str(error))
+        failure.details = dict(error.error, message=str(failure))
+        raise failure from None
     except CheckError as error:
         raise UsageError(error) from None
     if args.format == "json":
-        text = report.to_json(spell=flag)
-        # JSON's own escapes (\u00fc) where the terminal cannot show a character of a file name
-        sys.stdout.write(text if _can_print(text) else report.to_json(ensure_ascii=True, spell=flag))
+        _write_json(payload["json"])
     else:
-        sys.stdout.write(printable(report.to_text(unicode=_can_print("∂·′"), spell=flag)))
-    return report.exit_status
+        sys.stdout.write(printable(payload["text"]))
+    return payload["status"]
+
+
+def _write_json(data):
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    # JSON's own escapes (\u00fc) where the terminal cannot show a character of a file name
+    sys.stdout.write(text if _can_print(text) else json.dumps(data, indent=2, ensure_ascii=True) + "\n")
 
 
 def _default_network(args):
@@ -136,3 +192,34 @@ def _rtol(text):
     if not 0 < value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number between 0 and 1")
     return value
+
+
+def _timeout(text):
+    value = parse_number(text, "--timeout")
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0 (at most a day)")
+    return value
+
+
+def _names(text):
+    """``--map``: ``w1=w_in1_h1,w2=...`` or a file of such pairs, one per line (# comments allowed)."""
+    if text is None:
+        return None
+    source = text
+    if "=" not in text:
+        try:
+            with open(text, encoding="utf-8") as handle:
+                source = handle.read()
+        except OSError as error:
+            raise UsageError(f"--map {text}: neither NAME=YOURS pairs nor a readable file ({error.strerror})") \
+                from None
+    names = {}
+    for part in source.replace("\n", ",").split(","):
+        part = part.split("#", 1)[0].strip()
+        if not part:
+            continue
+        article, sep, theirs = (piece.strip() for piece in part.partition("="))
+        if not sep or not article.isidentifier() or not theirs.isidentifier():
+            raise UsageError(f"--map: {part!r} is not NAME=YOURS (e.g. w1=w_in1_h1)")
+        names[article] = theirs
+    return names

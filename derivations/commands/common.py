@@ -14,7 +14,7 @@ from derivations.network import Network, NetworkError
 from derivations.rules import ACTIVATIONS, LOSSES
 
 #: the option that sets each argument of the library, where its name is not the flag's
-FLAGS = {"layers": "--net", "network": "--net", "params": "--param"}
+FLAGS = {"layers": "--net", "network": "--net", "params": "--param", "names": "--map"}
 
 
 def flag(argument):

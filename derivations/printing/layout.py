@@ -120,10 +120,10 @@ class Layout:
     def loss_note(self):
         d, g = self.derivation, self.derivation.graph
         outputs = " summed over the outputs" if len(g.outputs) > 1 else ""
-        if g.loss_rule.name == "mse":
+        if g.loss_rule.wrt == "output":  # the squared errors: the chain starts at y_pred
             return Paragraph((
-                Math(self.loss), f" is the squared error of one sample{outputs}. The article's MSE is its mean "
-                "over the samples; like the article, the derivation follows one sample at a time.",
+                Math(self.loss), f" is {g.loss_rule.description}{outputs}. The article's MSE is the mean of the "
+                "squared errors over the samples; like the article, the derivation follows one sample at a time.",
             ))
         o = g.outputs[0]
         y, p, s = d.targets[0], o.out, o.sum

@@ -6,9 +6,11 @@
 True
 >>> LOSSES["bce"].derivative(y, p) == p - y
 True
+>>> LOSSES["half-mse"].derivative(y, p) == p - y
+True
 """
 
-from sympy import Add, Mul, Pow, log
+from sympy import Add, Mul, Pow, Rational, log
 
 from derivations.rules.activations import softplus
 from derivations.rules.base import Loss
@@ -22,6 +24,15 @@ MSE = Loss(
     text="MSE",
 )
 
+HALF_MSE = Loss(
+    "half-mse", "half the squared error of one sample", "output",
+    # the common convention L = 1/2 (y_true - y_pred)^2, whose 1/2 cancels the 2 of the square
+    term=lambda y, p: Mul(Rational(1, 2), Pow(Add(y, -p, evaluate=False), 2, evaluate=False), evaluate=False),
+    stable_term=lambda y, p, s: (y - p) ** 2 / 2,
+    derivative=lambda y, p: Add(p, -y, evaluate=False),
+    text="half MSE",
+)
+
 BCE = Loss(
     "bce", "the binary cross-entropy of one sample", "sum",
     term=lambda y, p: -(y * log(p) + (1 - y) * log(1 - p)),
@@ -33,4 +44,4 @@ BCE = Loss(
 )
 
 #: every loss by name
-LOSSES = {loss.name: loss for loss in (MSE, BCE)}
+LOSSES = {loss.name: loss for loss in (MSE, BCE, HALF_MSE)}

@@ -1,0 +1,3 @@
+"""Raises KeyboardInterrupt while loading, as if Ctrl-C had been pressed."""
+
+raise KeyboardInterrupt
