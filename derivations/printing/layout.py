@@ -12,7 +12,7 @@ when a point is given.
 from sympy import Add, Derivative, Mul, Pow
 
 from derivations.naming import separator
-from derivations.rules import ACTIVATIONS
+from derivations.rules import ACTIVATIONS, LOSSES
 from derivations.printing.blocks import Display, Formula, Heading, Math, Paragraph, row
 from derivations.printing.layer_blocks import LayerBlocks
 from derivations.printing.forms import Forms, activate, product, total, weighted_sum
@@ -43,7 +43,7 @@ class Layout:
     def for_derivation(self):
         d, view = self.derivation, self.options.view
         if view == "layers":
-            blocks = [Heading(1, (f"Backpropagation in matrix form: {d.network.describe()}",))]
+            blocks = [Heading(1, (f"Backpropagation in matrix form: {describe(d.network)}",))]
             blocks += self.network()
             return blocks + LayerBlocks(d, self.notation, self.options).blocks()
         partials = [d.partials[name] for name in self.options.params]
@@ -258,7 +258,8 @@ def describe(network):
     """
     text = network.describe()
     loss = f"{network.loss} loss"
-    return text[:-len(loss)] + f"{network.loss.upper()} loss" if text.endswith(loss) else text
+    named = LOSSES[network.loss].text or network.loss  # the record's name for it: MSE, BCE
+    return text[:-len(loss)] + f"{named} loss" if text.endswith(loss) else text
 
 
 def _listing(items):
