@@ -62,9 +62,8 @@ class Layer:
     ``W`` (neurons × inputs), ``b``, ``a_in`` (aˡ⁻¹: the inputs x, or the
     previous layer's outputs), ``z`` (the sums), ``a`` (the outputs) and
     ``delta`` (δˡ: ∂L/∂z, one symbol per neuron) are column vectors or
-    matrices of symbols.  ``delta_rule`` is δˡ written by BP1 or BP2 in the
-    named quantities, the next layer's δ symbols and its weights; ``dW`` and
-    ``db`` are BP4 and BP3.
+    matrices of symbols; ``dW`` and ``db`` are BP4 and BP3.  δˡ written by
+    BP1 or BP2 is :meth:`LayerView.delta_rule`.
     """
 
     index: int
@@ -76,7 +75,6 @@ class Layer:
     z: ImmutableMatrix
     a: ImmutableMatrix
     delta: ImmutableMatrix
-    delta_rule: ImmutableMatrix
     fprime: ImmutableMatrix  # f'(z), entry by entry (ones where the chain enters at the sum)
     is_output: bool
 
@@ -113,7 +111,6 @@ class LayerView:
     def __init__(self, derivation):
         self.derivation = derivation
         g = derivation.graph
-        loss = g.loss_rule
         layers = []
         previous_in = ImmutableMatrix([[x] for x in g.inputs])
         for index, neurons in enumerate(g.layers, start=1):
@@ -124,19 +121,10 @@ class LayerView:
             a = ImmutableMatrix([[n.out] for n in neurons])
             delta = ImmutableMatrix([[real(factor_name(g.loss, n.sum))] for n in neurons])
             fprime = ImmutableMatrix([[self._fprime(n)] for n in neurons])
-            layers.append(dict(index=index, neurons=neurons, activation=neurons[0].activation, W=W, b=b,
-                               a_in=previous_in, z=z, a=a, delta=delta, fprime=fprime, is_output=is_output))
+            layers.append(Layer(index=index, neurons=neurons, activation=neurons[0].activation, W=W, b=b,
+                                a_in=previous_in, z=z, a=a, delta=delta, fprime=fprime, is_output=is_output))
             previous_in = a
-        # BP1 for the output layer, then BP2 from the back
-        for spec, following in zip(layers, layers[1:] + [None]):
-            if following is None:
-                grad = [loss.derivative(y, n.out) for y, n in zip(g.targets, spec["neurons"])]
-                rule = [d * f for d, f in zip(grad, spec["fprime"])]
-            else:
-                back = following["W"].T * following["delta"]
-                rule = [back[i] * spec["fprime"][i] for i in range(len(spec["neurons"]))]
-            spec["delta_rule"] = ImmutableMatrix([[r] for r in rule])
-        self._layers = tuple(Layer(**spec) for spec in layers)
+        self._layers = tuple(layers)
         self._entries = {}
         for layer in self._layers:
             for i, n in enumerate(layer.neurons, start=1):
@@ -188,12 +176,26 @@ class LayerView:
         d = self.derivation
         return d.chain_to[neuron], d.handle[neuron] != neuron.sum
 
+    def delta_rule(self, layer):
+        """δ of ``layer`` by BP1 (the output layer) or BP2, in named quantities, the next layer's δ and weights.
+
+        Built on request: for wide layers the product (Wˡ⁺¹)ᵀ δˡ⁺¹ has many terms,
+        and only the proof and the printers need it written out.
+        """
+        g = self.derivation.graph
+        if layer.is_output:
+            grad = [g.loss_rule.derivative(y, n.out) for y, n in zip(g.targets, layer.neurons)]
+            return ImmutableMatrix([[d * f] for d, f in zip(grad, layer.fprime)])
+        following = self[layer.index]
+        back = following.W.T * following.delta
+        return ImmutableMatrix([[back[i] * layer.fprime[i]] for i in range(len(layer.neurons))])
+
     @cached_property
     def delta_raw(self):
         """``{δ symbol: δ in inputs, targets and parameters}``, from the output back."""
         table = {}
         for layer in reversed(self._layers):
-            for symbol, rule in zip(layer.delta, layer.delta_rule):
+            for symbol, rule in zip(layer.delta, self.delta_rule(layer)):
                 table[symbol] = self.derivation.graph.to_raw(rule.xreplace(table))
         return table
 

@@ -24,6 +24,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from derivations.errors import NnderiveError
+from derivations.layer_values import LayerNumbers
 from derivations.naming import partial_name
 
 #: Rows per block.  Each statement makes one temporary of BLOCK floats (64 KiB): under the C
@@ -31,6 +32,8 @@ from derivations.naming import partial_name
 #: warm in the CPU's cache, instead of fresh pages; and wide enough that numpy's per-call cost is
 #: a small part of each statement's time.
 BLOCK = 8192
+#: past this many neurons in a layer, gradients take the layer view's matrix route
+WIDE = 3
 
 
 #: a sum of at least this many products of symbols is added up in place (``sum_of_products``)
@@ -87,9 +90,13 @@ class NumericDerivation:
 
     def __init__(self, derivation):
         self.derivation = derivation
-        self.program = derivation.program
         self.param_names = tuple(p.name for p in derivation.params)
         self._args = list(derivation.params) + list(derivation.inputs) + list(derivation.targets)
+
+    @property
+    def program(self):
+        """The derivation's statement list (built on first use: the layer route does without it)."""
+        return self.derivation.program
 
     def _lambdify(self, steps, outputs, extra=()):
         from sympy import lambdify  # here, not at the top: commands that derive nothing never load SymPy
@@ -208,8 +215,31 @@ class NumericDerivation:
         )
         return blocks, n
 
+    @cached_property
+    def _layer_route(self):
+        """The layer view's matrices (:class:`derivations.layer_values.LayerNumbers`) for a wide network, else None.
+
+        Past a few neurons a layer, a few matrix products per layer beat one
+        statement per weight; the two routes are proved equal and agree to 1e-12.
+        """
+        if max(self.derivation.network.layers[1:]) <= WIDE:
+            return None
+        return LayerNumbers(self.derivation)
+
+    def _row_blocks(self, params, X, y):
+        """The checked parameters as an array, and blocks of (X rows, Y rows): the layer route's arguments."""
+        args = self.arguments(params, X, y)
+        k, n_in = len(self.param_names), len(self.derivation.inputs)
+        values = np.array(args[:k])
+        X, Y = np.stack(args[k:k + n_in], axis=1), np.stack(args[k + n_in:], axis=1)
+        return values, ((X[s:s + BLOCK], Y[s:s + BLOCK]) for s in range(0, len(X), BLOCK)), len(X)
+
     def gradient(self, params, X, y):
         """The gradient of the mean loss over the samples, ``{name: float}``."""
+        if self._layer_route is not None:
+            values, blocks, n = self._row_blocks(params, X, y)
+            total = sum(self._layer_route.gradient_sum(values, Xb, Yb) for Xb, Yb in blocks)
+            return dict(zip(self.param_names, (total / n).tolist()))
         blocks, n = self._blocks(params, X, y)
         function = self._gradient
         total = np.zeros(len(self.param_names))
@@ -230,6 +260,9 @@ class NumericDerivation:
 
     def loss_value(self, params, X, y):
         """The mean loss over the samples."""
+        if self._layer_route is not None:
+            values, blocks, n = self._row_blocks(params, X, y)
+            return float(sum(self._layer_route.loss_sum(values, Xb, Yb) for Xb, Yb in blocks) / n)
         blocks, n = self._blocks(params, X, y)
         function = self._loss
         total = 0.0

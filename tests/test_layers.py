@@ -150,3 +150,19 @@ def test_the_command_line_prints_the_view(capsys):
     status, out, _ = run_cli(capsys, "derive", "--view", "both", "--format", "latex", "w1")
     assert status == 0 and r"\delta^{1} &= ((W^{2})^{\top} \delta^{2}) \odot f'(z^{1})" in out
     assert_usage_error(capsys, "derive", "--view", "matrix", match="--view")
+
+
+@pytest.mark.parametrize("network", [Network((3, 5, 4, 2), ("tanh", "leaky_relu", "sigmoid"), loss="mse"),
+                                     Network((2, 6, 1), "softplus", "sigmoid", "bce")], ids=lambda n: n.describe())
+def test_wide_networks_take_the_matrix_route_and_it_equals_the_statement_route(network, rng):
+    from derivations.numeric import NumericDerivation
+
+    values, X, y = draw(network, rng, samples=50)
+    params = dict(zip(param_names(network), values))
+    matrices, statements = NumericDerivation(derive(network)), NumericDerivation(derive(network))
+    statements.__dict__["_layer_route"] = None  # the one-statement-per-weight route
+    assert matrices._layer_route is not None
+    ours, theirs = matrices.gradient(params, X, y), statements.gradient(params, X, y)
+    scale = max(abs(v) for v in theirs.values())
+    assert all(abs(ours[k] - theirs[k]) <= 1e-12 * scale for k in theirs)
+    assert matrices.loss_value(params, X, y) == pytest.approx(statements.loss_value(params, X, y), rel=1e-12)

@@ -58,7 +58,11 @@ class d_sigmoid(ActivationFunction):
 def np_sigmoid(x):
     """1/(1 + e^-x), elementwise, to the last bit; below x = -700, where e^-x would overflow, e^x."""
     x = np.asarray(x, dtype=float)
-    textbook = 1.0 / (1.0 + np.exp(-np.maximum(x, -700.0)))
+    textbook = np.asarray(np.maximum(x, -700.0))  # an array even for one number: the steps write into it
+    np.negative(textbook, out=textbook)  # in place: one temporary, not four, for a block of samples
+    np.exp(textbook, out=textbook)
+    textbook += 1.0
+    np.reciprocal(textbook, out=textbook)
     below = x < -700.0
     if below.any():  # rare: one extra exp only where it is needed
         textbook = np.where(below, np.exp(np.minimum(x, 0.0)), textbook)
