@@ -99,6 +99,7 @@ run = train(seed=1)                 # the generated pure-Python code runs it
 print(f"mean loss: epoch 1 {run.history[0]:.3f}, epoch 1000 {run.history[-1]:.5f}")
 """),
     ("code", """
+%matplotlib inline
 import matplotlib.pyplot as plt
 
 figure, axes = plt.subplots(figsize=(6, 3))

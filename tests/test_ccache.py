@@ -271,6 +271,12 @@ def test_a_damaged_entry_is_built_again(tmp_path, damage):
     good = cbuild.load(directory=tmp_path)
     other = cbuild.load(Network((3, 4, 2)), directory=tmp_path).path
     library, record = good.path, good.path.with_suffix(".json")
+    # this process has both libraries mapped: truncating a mapped file would be a bus error in *this*
+    # process. Put a copy in each one's place first, so the damage reaches the file on disk only
+    for path in (library, other):
+        copy = path.with_name(path.name + ".copy")
+        shutil.copyfile(path, copy)
+        os.replace(copy, path)
     damage(library, record, other)
     result = subprocess.run([sys.executable, "-c", LOAD, str(tmp_path)], capture_output=True, text=True,
                             timeout=120)
