@@ -116,39 +116,81 @@ class LayerNumbers:
         for layer in derivation.layers:
             W = np.array([[names[w.name] for w in row] for row in layer.W.tolist()], dtype=np.intp)
             b = np.array([names[s.name] for s in layer.b], dtype=np.intp)
-            self.layers.append((W, b, _function(layer.activation), _fprime(derivation, layer)))
+            self.layers.append((W, b, _function(layer.activation), _fprime_via(layer)))
         self.n_params = len(derivation.params)
         self.loss = derivation.network.loss
 
-    def _forward(self, values, X):
+    def _forward(self, matrices, X):
         a, passes = X, []
-        for W, b, f, fprime in self.layers:
-            z = a @ values[W].T + values[b]
-            passes.append((a, z))
-            a = f(z)
+        for (W, b), (_, _, f, _) in zip(matrices, self.layers):
+            z = a @ W.T + b
+            a_in, a = a, f(z)
+            passes.append((a_in, z, a))
         return passes, a
 
-    def gradient_sum(self, values, X, Y):
+    def matrices(self, values):
+        """Each layer's (W, b) gathered from the parameter vector: once per call, not per block."""
+        return [(values[W], values[b]) for W, b, _, _ in self.layers]
+
+    def gradient_sum(self, values, X, Y, matrices=None):
         """The gradient summed (not averaged) over the rows of ``X``, in parameter order."""
+        matrices = self.matrices(values) if matrices is None else matrices
         total = np.zeros(self.n_params)
-        with np.errstate(under="ignore"):
-            passes, a = self._forward(values, X)
-            delta = None
-            for (W, b, f, fprime), (a_in, z) in zip(reversed(self.layers), reversed(passes)):
-                if delta is None:
-                    delta = _loss_gradient(self.loss)(Y, a) * fprime(z)
-                else:
-                    delta = (delta @ following) * fprime(z)
-                total[W] += delta.T @ a_in
-                total[b] += delta.sum(axis=0)
-                following = values[W]
+        for (W, b, _, _), (dW, db) in zip(self.layers, self._layer_sums(matrices, X, Y)):
+            total[W] = dW
+            total[b] = db
         return total
+
+    def gradient_total(self, values, blocks):
+        """The gradient summed over every block of (X rows, Y rows): matrices gathered once, scattered once."""
+        matrices = self.matrices(values)
+        sums = None
+        for X, Y in blocks:
+            part = self._layer_sums(matrices, X, Y)
+            if sums is None:
+                sums = part
+            else:
+                for (dW, db), (pW, pb) in zip(sums, part):
+                    dW += pW
+                    db += pb
+        total = np.zeros(self.n_params)
+        for (W, b, _, _), (dW, db) in zip(self.layers, sums):
+            total[W] = dW
+            total[b] = db
+        return total
+
+    def _layer_sums(self, matrices, X, Y):
+        """BP1-BP4 on one block: per layer (Σ δ aᵀ, Σ δ) over its rows, from the output back."""
+        sums = []
+        with np.errstate(under="ignore"):
+            passes, a = self._forward(matrices, X)
+            delta = None
+            for (W, b), (_, _, _, fprime), (a_in, z, out) in zip(reversed(matrices), reversed(self.layers),
+                                                                reversed(passes)):
+                if delta is None:
+                    delta = _loss_gradient(self.loss)(Y, a) * fprime(z, out)
+                else:
+                    delta = (delta @ following) * fprime(z, out)
+                sums.append((delta.T @ a_in, delta.sum(axis=0)))
+                following = W
+        return sums[::-1]
 
     def loss_sum(self, values, X, Y):
         """The loss summed over the rows of ``X``, in the record's form that cannot overflow."""
         with np.errstate(under="ignore"):
-            passes, a = self._forward(values, X)
+            passes, a = self._forward(self.matrices(values), X)
             return float(np.sum(_stable_loss(self.loss)(Y, a, passes[-1][1])))
+
+
+def _fprime_via(layer):
+    """f'(z) of a layer as numpy of (z, a): from the output at hand where the record says so (σ' = a(1 - a)).
+
+    1 where the chain enters at the sum (bce on a sigmoid output) or for the identity.
+    """
+    if layer.fprime[0] == 1:
+        return lambda z, a: 1.0
+    x, fx = Symbol("x"), Symbol("fx")
+    return lambdify((x, fx), layer.activation.derivative_via(x, fx), modules=[NUMPY_FUNCTIONS, "numpy"])
 
 
 @lru_cache(maxsize=None)

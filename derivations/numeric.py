@@ -238,7 +238,7 @@ class NumericDerivation:
         """The gradient of the mean loss over the samples, ``{name: float}``."""
         if self._layer_route is not None:
             values, blocks, n = self._row_blocks(params, X, y)
-            total = sum(self._layer_route.gradient_sum(values, Xb, Yb) for Xb, Yb in blocks)
+            total = self._layer_route.gradient_total(values, blocks)
             return dict(zip(self.param_names, (total / n).tolist()))
         blocks, n = self._blocks(params, X, y)
         function = self._gradient
