@@ -38,52 +38,22 @@ class LayerValues:
     db: np.ndarray
 
 
-def matrices(derivation, params):
-    """``[(W, b), ...]`` per layer, from ``{name: number}`` by the layer view's map."""
-    out = []
-    for layer in derivation.layers:
-        W = np.array([[float(params[w.name]) for w in row] for row in layer.W.tolist()])
-        b = np.array([float(params[b.name]) for b in layer.b])
-        out.append((W, b))
-    return out
-
-
 def layer_values(derivation, params, X, y):
     """Every layer's :class:`LayerValues` for the samples ``X`` (rows) and targets ``y`` (numbers, as checked
     by the caller: the worked example's point, or :meth:`derivations.numeric.NumericDerivation.arguments`)."""
     X = np.atleast_2d(np.asarray(X, dtype=float))
     Y = np.asarray(y, dtype=float).reshape(len(X), -1)
-    view = derivation.layers
+    route = LayerNumbers(derivation)
+    values = np.array([float(params[p.name]) for p in derivation.params])
     n = len(X)
-    forward, a = [], X
-    with np.errstate(under="ignore"):
-        for layer, (W, b) in zip(view, matrices(derivation, params)):
-            z = a @ W.T + b
-            forward.append((z, a, _function(layer.activation)(z)))
-            a = forward[-1][2]
-        values, delta, following_W = [], None, None
-        for layer, (W, _), (z, a_in, a) in reversed(list(zip(view, matrices(derivation, params), forward))):
-            fprime = _fprime(derivation, layer)(z)
-            if layer.is_output:
-                delta = _loss_gradient(derivation.network.loss)(Y, a) * fprime
-            else:
-                delta = (delta @ following_W) * fprime
-            values.append(LayerValues(layer.index, z, a, delta, delta.T @ a_in / n, delta.mean(axis=0)))
-            following_W = W
-    return values[::-1]
+    return [LayerValues(l, z, a, delta, delta.T @ a_in / n, delta.mean(axis=0))
+            for l, (a_in, z, a, delta) in enumerate(route.passes(route.matrices(values), X, Y), start=1)]
 
 
 def _function(activation):
     if activation.function is None:
         return lambda z: z
     return activation.numpy[activation.function.__name__]
-
-
-def _fprime(derivation, layer):
-    """f'(z) of a layer's neurons, or 1 where the chain enters at the sum (bce on a sigmoid output)."""
-    if layer.fprime[0] == 1:  # the identity, or the loss's chain starting at the sum
-        return np.ones_like
-    return layer.activation.numpy[layer.activation.derivative.__name__]
 
 
 @lru_cache(maxsize=None)
@@ -159,21 +129,25 @@ class LayerNumbers:
             total[b] = db
         return total
 
-    def _layer_sums(self, matrices, X, Y):
-        """BP1-BP4 on one block: per layer (Σ δ aᵀ, Σ δ) over its rows, from the output back."""
-        sums = []
+    def passes(self, matrices, X, Y):
+        """BP1-BP4 on a block of rows: per layer, first to last, ``(a_in, z, a, delta)``, one row per sample."""
+        out = []
         with np.errstate(under="ignore"):
-            passes, a = self._forward(matrices, X)
+            forward, a = self._forward(matrices, X)
             delta = None
-            for (W, b), (_, _, _, fprime), (a_in, z, out) in zip(reversed(matrices), reversed(self.layers),
-                                                                reversed(passes)):
+            for (W, b), (_, _, _, fprime), (a_in, z, f) in zip(reversed(matrices), reversed(self.layers),
+                                                              reversed(forward)):
                 if delta is None:
-                    delta = _loss_gradient(self.loss)(Y, a) * fprime(z, out)
+                    delta = _loss_gradient(self.loss)(Y, a) * fprime(z, f)
                 else:
-                    delta = (delta @ following) * fprime(z, out)
-                sums.append((delta.T @ a_in, delta.sum(axis=0)))
+                    delta = (delta @ following) * fprime(z, f)
+                out.append((a_in, z, f, delta))
                 following = W
-        return sums[::-1]
+        return out[::-1]
+
+    def _layer_sums(self, matrices, X, Y):
+        """Per layer (Σ δ aᵀ, Σ δ) over the rows of one block."""
+        return [(delta.T @ a_in, delta.sum(axis=0)) for a_in, _, _, delta in self.passes(matrices, X, Y)]
 
     def loss_sum(self, values, X, Y):
         """The loss summed over the rows of ``X``, in the record's form that cannot overflow."""

@@ -171,9 +171,13 @@ class HelperCalls:
         for name in cls.CALLS:
             setattr(cls, f"_print_{name}", cls._print_call)
 
+    def helper_sources(self):
+        """``{helper name: Helper}`` this printer's code may call (its target's, from the records)."""
+        return helper_sources(self.TARGET)
+
     def helpers(self):
         """The source of every helper the printed code calls (and those they call), in the records' order."""
-        sources = helper_sources(self.TARGET)
+        sources = self.helper_sources()
         used, stack = set(), list(self.used)
         while stack:
             name = stack.pop()

@@ -255,12 +255,5 @@ class LayerHelpers:
 
     LAYER_TARGET = None
 
-    def helpers(self):
-        sources = {**helper_sources(self.TARGET), **helper_sources(self.LAYER_TARGET)}
-        used, stack = set(), list(self.used)
-        while stack:
-            name = stack.pop()
-            if name in sources and name not in used:
-                used.add(name)
-                stack.extend(sources[name].needs)
-        return [sources[name].source.strip("\n") for name in sources if name in used]
+    def helper_sources(self):
+        return {**helper_sources(self.TARGET), **helper_sources(self.LAYER_TARGET)}
