@@ -184,66 +184,69 @@ class Derivation(Views, Frozen):
         The statement list every backend runs, built once (:mod:`derivations.program`).
     layers
         The layer view: the same derivation as matrices, BP1-BP4 (:mod:`derivations.layers`).
+
+    Everything but ``network`` is built on first use, once: the graph's
+    symbols, the scalar chain (factors, edges, partials), the statement list
+    and the layer view.  Deriving a wide network is therefore free until a
+    scalar is asked for; its numeric functions take the layer route, which
+    needs only the sizes.
     """
 
     def __init__(self, network: Network):
+        # Only the description: the graph's symbols and the scalar chain are built on first
+        # use (each linear in the parameters), so the layer route of a wide network, which
+        # needs neither, starts at once.
         self.network = network
-        self.graph = g = build_graph(network)
-        self.params = g.params
-        self.inputs = g.inputs
-        self.targets = g.targets
-        factors, edges, handle, chain_to, n_paths = {}, {}, {}, {}, {}
-
-        def factor(of, wrt, named, kind, **structure):
-            f = Factor(factor_name(of, wrt), of, wrt, named, kind, self, **structure)
-            factors[f.name] = f
-            return f
-
-        def fprime(n):
-            """∂handle/∂sum for a neuron: f'(sum), or 1 where the chain enters at the sum."""
-            if handle[n] == n.sum:
-                return S.One
-            return n.activation.derivative_of(n.sum)
-
-        rule = g.loss_rule
-        for y, o in zip(g.targets, g.outputs):
-            handle[o] = o.out if rule.wrt == "output" else o.sum
-            chain_to[o] = (factor(g.loss, handle[o], rule.derivative(y, o.out), "loss", neuron=o),)
-            n_paths[o] = 1
-        # from the output layer back, each neuron once: its chain, its local
-        # factors, then an edge factor for each neuron feeding it (the article's order)
-        local = {}
-        inputs = set(g.inputs)  # a set: a tuple scan per weight is quadratic in wide layers
-        for layer in reversed(g.layers):
-            for n in layer:
-                if n not in chain_to:
-                    handle[n] = n.out
-                    consumers = [m for m, _ in g.consumers(n)]
-                    n_paths[n] = sum(n_paths[m] for m in consumers)
-                    if len(consumers) == 1:
-                        chain_to[n] = chain_to[consumers[0]] + (edges[consumers[0], n],)
-                    else:
-                        total = Add(*(Mul(*(f.symbol for f in chain_to[m])) * edges[m, n].symbol for m in consumers))
-                        chain_to[n] = (factor(g.loss, n.out, total, "upstream", neuron=n),)
-                with_fprime = handle[n] != n.sum  # f' of the identity is the factor 1, still "taken"
-                for p, i in zip(n.params, n.inputs + (None,)):
-                    named = (S.One if i is None else i) * fprime(n)
-                    local[p] = factor(handle[n], p, named, "local", neuron=n, param=p, multiplier=i, fprime=with_fprime)
-                for i, w in zip(n.inputs, n.weights):
-                    if i not in inputs:
-                        source = g.neuron_of(i)
-                        edges[n, source] = factor(handle[n], i, w * fprime(n), "edge", neuron=n, source=source,
-                                                  multiplier=w, fprime=with_fprime)
-        self.factors = readonly(factors)
-        self.edges = readonly(edges)
-        self.handle = readonly(handle)
-        self.chain_to = readonly(chain_to)
-        self.n_paths = readonly(n_paths)
-        self.partials = readonly({
-            p.name: Partial(p, n, chain_to[n] + (local[p],), n_paths[n], self)
-            for p, n in ((p, g.neuron_of(p)) for p in self.params)
-        })
         self.freeze()
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The network's symbols and neurons (:class:`derivations.graph.Graph`), built on first use."""
+        return build_graph(self.network)
+
+    @property
+    def params(self):
+        """The parameter symbols, all weights then all biases."""
+        return self.graph.params
+
+    @property
+    def inputs(self):
+        return self.graph.inputs
+
+    @property
+    def targets(self):
+        return self.graph.targets
+
+    @cached_property
+    def handle(self):
+        """``{neuron: symbol}``: the quantity each neuron's chain enters by (y_pred, sum_o1 or h1)."""
+        g = self.graph
+        at_sum = g.loss_rule.wrt != "output"
+        return readonly({n: n.sum if at_sum and n in g.outputs else n.out for n in g.neurons})
+
+    @property
+    def factors(self):
+        return self._chain.factors
+
+    @property
+    def edges(self):
+        return self._chain.edges
+
+    @property
+    def chain_to(self):
+        return self._chain.chain_to
+
+    @property
+    def n_paths(self):
+        return self._chain.n_paths
+
+    @property
+    def partials(self):
+        return self._chain.partials
+
+    @cached_property
+    def _chain(self):
+        return _Chain(self)
 
     def paths_to(self, n):
         """Every route from neuron ``n`` to the loss, as tuples of loss and edge factors."""
@@ -340,6 +343,64 @@ class Derivation(Views, Frozen):
 
     def __repr__(self):
         return f"<Derivation of a {self.network.describe()}: {len(self.params)} partials>"
+
+
+class _Chain:
+    """The scalar chain of a derivation: its factors, edges, chains and partials (read-only mappings).
+
+    Each neuron is visited once, from the output layer back: its chain, its
+    local factors, then an edge factor for each neuron feeding it (the
+    article's order).
+    """
+
+    def __init__(self, d):
+        g, handle = d.graph, d.handle
+        factors, edges, chain_to, n_paths = {}, {}, {}, {}
+
+        def factor(of, wrt, named, kind, **structure):
+            f = Factor(factor_name(of, wrt), of, wrt, named, kind, d, **structure)
+            factors[f.name] = f
+            return f
+
+        def fprime(n):
+            """∂handle/∂sum for a neuron: f'(sum), or 1 where the chain enters at the sum."""
+            if handle[n] == n.sum:
+                return S.One
+            return n.activation.derivative_of(n.sum)
+
+        rule = g.loss_rule
+        for y, o in zip(g.targets, g.outputs):
+            chain_to[o] = (factor(g.loss, handle[o], rule.derivative(y, o.out), "loss", neuron=o),)
+            n_paths[o] = 1
+        local = {}
+        inputs = set(g.inputs)  # a set: a tuple scan per weight is quadratic in wide layers
+        for layer in reversed(g.layers):
+            for n in layer:
+                if n not in chain_to:
+                    consumers = [m for m, _ in g.consumers(n)]
+                    n_paths[n] = sum(n_paths[m] for m in consumers)
+                    if len(consumers) == 1:
+                        chain_to[n] = chain_to[consumers[0]] + (edges[consumers[0], n],)
+                    else:
+                        total = Add(*(Mul(*(f.symbol for f in chain_to[m])) * edges[m, n].symbol for m in consumers))
+                        chain_to[n] = (factor(g.loss, n.out, total, "upstream", neuron=n),)
+                with_fprime = handle[n] != n.sum  # f' of the identity is the factor 1, still "taken"
+                for p, i in zip(n.params, n.inputs + (None,)):
+                    named = (S.One if i is None else i) * fprime(n)
+                    local[p] = factor(handle[n], p, named, "local", neuron=n, param=p, multiplier=i, fprime=with_fprime)
+                for i, w in zip(n.inputs, n.weights):
+                    if i not in inputs:
+                        source = g.neuron_of(i)
+                        edges[n, source] = factor(handle[n], i, w * fprime(n), "edge", neuron=n, source=source,
+                                                  multiplier=w, fprime=with_fprime)
+        self.factors = readonly(factors)
+        self.edges = readonly(edges)
+        self.chain_to = readonly(chain_to)
+        self.n_paths = readonly(n_paths)
+        self.partials = readonly({
+            p.name: Partial(p, n, chain_to[n] + (local[p],), n_paths[n], d)
+            for p, n in ((p, g.neuron_of(p)) for p in g.params)
+        })
 
 
 def derive(network: "Network | None" = None) -> Derivation:

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 from sympy import Symbol, lambdify
 
-from derivations.rules import LOSSES, NUMPY_FUNCTIONS
+from derivations.rules import ACTIVATIONS, LOSSES, NUMPY_FUNCTIONS
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ def layer_values(derivation, params, X, y):
     by the caller: the worked example's point, or :meth:`derivations.numeric.NumericDerivation.arguments`)."""
     X = np.atleast_2d(np.asarray(X, dtype=float))
     Y = np.asarray(y, dtype=float).reshape(len(X), -1)
-    route = LayerNumbers(derivation)
-    values = np.array([float(params[p.name]) for p in derivation.params])
+    route = LayerNumbers(derivation.network)
+    values = np.array([float(params[name]) for name in derivation.network.param_names])
     n = len(X)
     return [LayerValues(l, z, a, delta, delta.T @ a_in / n, delta.mean(axis=0))
             for l, (a_in, z, a, delta) in enumerate(route.passes(route.matrices(values), X, Y), start=1)]
@@ -73,27 +73,36 @@ class LayerNumbers:
     networks, where it is the faster one; both routes are proved equal
     (:func:`derivations.verify.verify_layers`) and tested to 1e-12.
 
-    >>> from derivations import derive
-    >>> route = LayerNumbers(derive())
+    >>> from derivations import Network
+    >>> route = LayerNumbers(Network((2, 2, 1)))
     >>> alice = np.array([1, 1, 1, 1, 1, 1, 0, 0, 0], dtype=float)
     >>> print(route.gradient_sum(alice, np.array([[-2.0, -1.0]]), np.array([[1.0]]))[0])
     0.02146953526581111
     """
 
-    def __init__(self, derivation):
-        names = {p.name: k for k, p in enumerate(derivation.params)}
+    def __init__(self, network):
+        # From the sizes alone, as the derivation numbers its parameters (network.param_names):
+        # weights neuron by neuron, so W^l is a consecutive run read row by row, then the
+        # biases.  No symbol is made, so a wide network costs the same to set up as a narrow one.
         self.layers = []
-        for layer in derivation.layers:
-            W = np.array([[names[w.name] for w in row] for row in layer.W.tolist()], dtype=np.intp)
-            b = np.array([names[s.name] for s in layer.b], dtype=np.intp)
-            self.layers.append((W, b, _function(layer.activation), _fprime_via(layer)))
-        self.n_params = len(derivation.params)
-        self.loss = derivation.network.loss
+        weights, biases = 0, network.n_weights
+        last = len(network.layers) - 2
+        for index, (n_in, n_out, name) in enumerate(zip(network.layers, network.layers[1:], network.activations)):
+            W = np.arange(weights, weights + n_out * n_in, dtype=np.intp).reshape(n_out, n_in)
+            b = np.arange(biases, biases + n_out, dtype=np.intp)
+            weights, biases = weights + n_out * n_in, biases + n_out
+            activation = ACTIVATIONS[name]
+            # BP1 starts at the sum where the loss says so (bce on a sigmoid output): no f' there
+            at_sum = index == last and LOSSES[network.loss].wrt != "output"
+            self.layers.append((W, b, _function(activation), _fprime_via(activation, at_sum)))
+        self.n_params = network.n_params
+        self.loss = network.loss
 
     def _forward(self, matrices, X):
         a, passes = X, []
         for (W, b), (_, _, f, _) in zip(matrices, self.layers):
-            z = a @ W.T + b
+            z = a @ W.T
+            z += b  # in place: a block's matrices are large, each temporary costs a pass over memory
             a_in, a = a, f(z)
             passes.append((a_in, z, a))
         return passes, a
@@ -140,7 +149,8 @@ class LayerNumbers:
                 if delta is None:
                     delta = _loss_gradient(self.loss)(Y, a) * fprime(z, f)
                 else:
-                    delta = (delta @ following) * fprime(z, f)
+                    delta = delta @ following
+                    delta *= fprime(z, f)
                 out.append((a_in, z, f, delta))
                 following = W
         return out[::-1]
@@ -156,15 +166,17 @@ class LayerNumbers:
             return float(np.sum(_stable_loss(self.loss)(Y, a, passes[-1][1])))
 
 
-def _fprime_via(layer):
+@lru_cache(maxsize=None)
+def _fprime_via(activation, at_sum=False):
     """f'(z) of a layer as numpy of (z, a): from the output at hand where the record says so (σ' = a(1 - a)).
 
     1 where the chain enters at the sum (bce on a sigmoid output) or for the identity.
     """
-    if layer.fprime[0] == 1:
-        return lambda z, a: 1.0
     x, fx = Symbol("x"), Symbol("fx")
-    return lambdify((x, fx), layer.activation.derivative_via(x, fx), modules=[NUMPY_FUNCTIONS, "numpy"])
+    via = activation.derivative_via(x, fx)
+    if at_sum or via == 1:
+        return lambda z, a: 1.0
+    return lambdify((x, fx), via, modules=[NUMPY_FUNCTIONS, "numpy"])
 
 
 @lru_cache(maxsize=None)

@@ -139,6 +139,19 @@ class Network:
         return self.n_weights + self.n_biases
 
     @property
+    def param_names(self):
+        """Every parameter's name in the derivation's order: all weights (neuron by neuron), then all biases.
+
+        Known from the sizes alone, without building a symbol: the numeric
+        routes of a wide network need nothing else.
+
+        >>> Network((2, 2, 1)).param_names
+        ('w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3')
+        """
+        return (tuple(f"w{k}" for k in range(1, self.n_weights + 1))
+                + tuple(f"b{k}" for k in range(1, self.n_biases + 1)))
+
+    @property
     def spec(self):
         """The sizes as the command line writes them, e.g. ``'2-2-1'``."""
         return "-".join(map(str, self.layers))

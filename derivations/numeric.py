@@ -34,6 +34,9 @@ from derivations.naming import partial_name
 BLOCK = 8192
 #: past this many neurons in a layer, gradients take the layer view's matrix route
 WIDE = 3
+#: the layer route's block holds about this many floats per matrix (rows x the widest layer):
+#: 512 KiB, so a block's z, a and delta of one layer stay in the CPU's L2 cache between products
+LAYER_FLOATS = 65536
 
 
 #: a sum of at least this many products of symbols is added up in place (``sum_of_products``)
@@ -90,8 +93,13 @@ class NumericDerivation:
 
     def __init__(self, derivation):
         self.derivation = derivation
-        self.param_names = tuple(p.name for p in derivation.params)
-        self._args = list(derivation.params) + list(derivation.inputs) + list(derivation.targets)
+        self.network = derivation.network
+        self.param_names = derivation.network.param_names  # from the sizes: the layer route needs no symbol
+
+    @cached_property
+    def _args(self):
+        d = self.derivation
+        return list(d.params) + list(d.inputs) + list(d.targets)
 
     @property
     def program(self):
@@ -165,7 +173,6 @@ class NumericDerivation:
         Returns the parameters (floats) followed by the columns of ``X`` and
         ``y``, each column a contiguous array.
         """
-        d = self.derivation
         if not isinstance(params, Mapping):
             raise InputError(f"params must map names to numbers ({', '.join(self.param_names)})")
         missing = [n for n in self.param_names if n not in params]
@@ -177,15 +184,21 @@ class NumericDerivation:
             if extra:
                 parts.append("unknown " + ", ".join(extra))
             raise InputError(f"params: {'; '.join(parts)}")
-        values = []
-        for name in self.param_names:
-            value = params[name]
-            if isinstance(value, (bool, np.bool_)) or not np.isscalar(value) or not np.isreal(value):
-                raise InputError(f"params[{name!r}] must be a real number, got {value!r}")
-            if not np.isfinite(value):
-                raise InputError(f"params[{name!r}] must be a finite number, got {value!r}")
-            values.append(float(value))
-        n_in, n_out = len(d.inputs), len(d.targets)
+        values = [params[name] for name in self.param_names]
+        # Python floats and ints pass on their type alone (a wide network has thousands of
+        # parameters); anything else is looked at one by one
+        if not all(type(v) is float or type(v) is int for v in values):
+            for name, value in zip(self.param_names, values):
+                if isinstance(value, (bool, np.bool_)) or not np.isscalar(value) or not np.isreal(value):
+                    raise InputError(f"params[{name!r}] must be a real number, got {value!r}")
+        try:
+            values = [float(v) for v in values]
+        except OverflowError:  # an int past the largest float
+            values = [float(v) if abs(v) < 2 ** 1023 else math.inf for v in values]
+        if not all(map(math.isfinite, values)):
+            name = next(n for n, v in zip(self.param_names, values) if not math.isfinite(v))
+            raise InputError(f"params[{name!r}] must be a finite number, got {params[name]!r}")
+        n_in, n_out = self.network.n_inputs, self.network.n_outputs
         X = as_finite_array(X, "X")
         if X.ndim == 1 and n_in == 1:
             X = X[:, None]
@@ -222,17 +235,18 @@ class NumericDerivation:
         Past a few neurons a layer, a few matrix products per layer beat one
         statement per weight; the two routes are proved equal and agree to 1e-12.
         """
-        if max(self.derivation.network.layers[1:]) <= WIDE:
+        if max(self.network.layers[1:]) <= WIDE:
             return None
-        return LayerNumbers(self.derivation)
+        return LayerNumbers(self.network)
 
     def _row_blocks(self, params, X, y):
         """The checked parameters as an array, and blocks of (X rows, Y rows): the layer route's arguments."""
         args = self.arguments(params, X, y)
-        k, n_in = len(self.param_names), len(self.derivation.inputs)
+        k, n_in = len(self.param_names), self.network.n_inputs
         values = np.array(args[:k])
         X, Y = np.stack(args[k:k + n_in], axis=1), np.stack(args[k + n_in:], axis=1)
-        return values, ((X[s:s + BLOCK], Y[s:s + BLOCK]) for s in range(0, len(X), BLOCK)), len(X)
+        rows = max(64, LAYER_FLOATS // max(self.network.layers))
+        return values, ((X[s:s + rows], Y[s:s + rows]) for s in range(0, len(X), rows)), len(X)
 
     def gradient(self, params, X, y):
         """The gradient of the mean loss over the samples, ``{name: float}``."""

@@ -153,7 +153,9 @@ def test_the_command_line_prints_the_view(capsys):
 
 
 @pytest.mark.parametrize("network", [Network((3, 5, 4, 2), ("tanh", "leaky_relu", "sigmoid"), loss="mse"),
-                                     Network((2, 6, 1), "softplus", "sigmoid", "bce")], ids=lambda n: n.describe())
+                                     Network((2, 6, 1), "softplus", "sigmoid", "bce"),
+                                     Network((1, 4, 4, 3), ("relu", "sigmoid", "identity"), loss="half-mse")],
+                         ids=lambda n: n.describe())
 def test_wide_networks_take_the_matrix_route_and_it_equals_the_statement_route(network, rng):
     from derivations.numeric import NumericDerivation
 
@@ -166,3 +168,28 @@ def test_wide_networks_take_the_matrix_route_and_it_equals_the_statement_route(n
     scale = max(abs(v) for v in theirs.values())
     assert all(abs(ours[k] - theirs[k]) <= 1e-12 * scale for k in theirs)
     assert matrices.loss_value(params, X, y) == pytest.approx(statements.loss_value(params, X, y), rel=1e-12)
+
+
+def test_the_sizes_alone_name_the_parameters_as_the_graph_does(rng):
+    for _ in range(20):
+        sizes = tuple(int(k) for k in rng.integers(1, 7, size=int(rng.integers(2, 5))))
+        network = Network(sizes)
+        assert network.param_names == tuple(p.name for p in derive(network).graph.params)
+
+
+def test_a_wide_network_reaches_its_gradient_without_a_symbol(monkeypatch, rng):
+    """derive() builds nothing up front; the matrix route needs only the sizes (the build grows with layers)."""
+    from derivations import chain, numeric
+
+    network = Network((2, 9, 7, 1), ("tanh", "softplus", "sigmoid"))
+    monkeypatch.setattr(numeric, "LAYER_FLOATS", 64 * 9)  # blocks of 64 rows: a ragged end at 150
+    values, X, y = draw(network, rng, samples=150)
+    params = dict(zip(network.param_names, values))
+    d = chain.Derivation(network)
+    gradient = d.gradient(params, X, y)
+    assert not {"graph", "_chain", "program", "layers"} & set(vars(d))  # nothing scalar was built
+    reference = chain.Derivation(network).numeric
+    reference.__dict__["_layer_route"] = None
+    expected = reference.gradient(params, X, y)
+    scale = max(abs(v) for v in expected.values())
+    assert all(abs(gradient[k] - expected[k]) <= 1e-12 * scale for k in expected)
