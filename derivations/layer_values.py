@@ -159,11 +159,17 @@ class LayerNumbers:
         """Per layer (Σ δ aᵀ, Σ δ) over the rows of one block."""
         return [(delta.T @ a_in, delta.sum(axis=0)) for a_in, _, _, delta in self.passes(matrices, X, Y)]
 
-    def loss_sum(self, values, X, Y):
+    def loss_sum(self, values, X, Y, matrices=None):
         """The loss summed over the rows of ``X``, in the record's form that cannot overflow."""
+        matrices = self.matrices(values) if matrices is None else matrices
         with np.errstate(under="ignore"):
-            passes, a = self._forward(self.matrices(values), X)
+            passes, a = self._forward(matrices, X)
             return float(np.sum(_stable_loss(self.loss)(Y, a, passes[-1][1])))
+
+    def loss_total(self, values, blocks):
+        """The loss summed over every block of (X rows, Y rows), the matrices gathered once."""
+        matrices = self.matrices(values)
+        return sum(self.loss_sum(values, X, Y, matrices) for X, Y in blocks)
 
 
 @lru_cache(maxsize=None)

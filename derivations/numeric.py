@@ -276,7 +276,7 @@ class NumericDerivation:
         """The mean loss over the samples."""
         if self._layer_route is not None:
             values, blocks, n = self._row_blocks(params, X, y)
-            return float(sum(self._layer_route.loss_sum(values, Xb, Yb) for Xb, Yb in blocks) / n)
+            return float(self._layer_route.loss_total(values, blocks) / n)
         blocks, n = self._blocks(params, X, y)
         function = self._loss
         total = 0.0
