@@ -17,6 +17,7 @@ from derivations.printing.blocks import Display, Formula, Heading, Math, Paragra
 from derivations.printing.layer_blocks import LayerBlocks
 from derivations.printing.forms import Forms, activate, product, total, weighted_sum
 from derivations.printing.notation import Notation, latex_name, text_name
+from derivations.printing.options import LAYERS_PAST
 from derivations.printing.printers import text
 from derivations.printing.worked import BREAK_TERMS, WorkedExample, output_note
 
@@ -78,11 +79,29 @@ class Layout:
 
     # --- the network ----------------------------------------------------------------
 
+    def _listed_neurons(self):
+        """The neurons whose definitions are shown: all of them, but in the layer view only the first two
+        and the last of a wide layer (its matrices say the rest; 2-64-64-1 would list 129 sums)."""
+        for layer in self.derivation.graph.layers:
+            if self.options.view == "layers" and len(layer) > LAYERS_PAST:
+                yield from layer[:2] + layer[-1:]
+            else:
+                yield from layer
+
+    def _likewise(self, neuron):
+        """"(h3 ... h63 likewise)" after the last neuron of a layer the layer view shortened."""
+        layer = self.derivation.graph.layers[neuron.layer - 1]
+        if self.options.view != "layers" or len(layer) <= LAYERS_PAST or neuron is not layer[-1]:
+            return ()
+        skipped = layer[2:-1]
+        return ("(", Math(skipped[0].out), " ... ", Math(skipped[-1].out), " likewise)") if len(skipped) > 1 \
+            else ("(", Math(skipped[0].out), " likewise)")
+
     def network(self):
         d, g, forms = self.derivation, self.derivation.graph, self.forms
         rows = []
-        for n in g.neurons:
-            note = output_note(n)
+        for n in self._listed_neurons():
+            note = output_note(n) or self._likewise(n)
             if n in g.outputs and d.handle[n] == n.sum:  # the chain starts at the sum: name it
                 rows.append(row(n.sum, weighted_sum(n)))
                 rows.append(row(n.out, activate(n, n.sum), note=note))

@@ -107,7 +107,7 @@ def resolve(derivation, *, params=None, at=None, weights=None, biases=None, digi
 
 def check_params(derivation, params):
     """The parameter names asked for, in the order asked, each once; all of them for ``None``."""
-    known = list(derivation.partials)
+    known = list(derivation.network.param_names)  # the names alone: no need to build the scalar chain
     if params is None:
         return tuple(known)
     if isinstance(params, str):
@@ -115,7 +115,7 @@ def check_params(derivation, params):
     chosen = []
     for p in params:
         name = getattr(p, "name", p)
-        if name not in derivation.partials:
+        if name not in known:
             raise OptionError("params", f"unknown parameter {name!r}{did_you_mean(name, known)} "
                                         f"(this network has {list_names(known)})")
         if name not in chosen:
