@@ -14,6 +14,7 @@ import pytest
 from conftest import ALICE_PARAMS, require_module, require_tool, run_cli
 
 from derivations import Network, derive
+from derivations.layer_values import layer_values
 from derivations.printing.notation import format_number
 
 
@@ -218,3 +219,105 @@ def test_shown_numbers_follow_the_article_rounding(article_page):
     for name, text in cells:
         exact = expected[name]
         assert text == format_number(exact, 3) or float(text) == pytest.approx(exact, rel=0.01), name
+
+
+# --- the layer view -------------------------------------------------------------------------------
+
+#: every matrix and vector of the layer view's numbers, line by line (a line a layer), each as rows of
+#: [text shown, hover title]; read off the layout (the last matrix of each equation), not off its names
+READ_LAYER_NUMBERS = """root => [...root.querySelectorAll('.eqs')].map(line =>
+  [...line.querySelectorAll(':scope > math')].map(math => {
+    const tables = math.querySelectorAll('mtable.matrix');
+    return [...tables[tables.length - 1].querySelectorAll(':scope > mtr')].map(row =>
+      [...row.querySelectorAll(':scope > mtd')].map(cell => [cell.textContent, cell.firstElementChild.title || '']));
+  }))"""
+
+
+def layer_numbers(visit):
+    return visit.page.eval_on_selector(".layer-numbers", READ_LAYER_NUMBERS)
+
+
+def expected_layer_numbers(d, params, x, y):
+    """The same matrices from Python: the parameters by the layer view's map, the rest from layer_values
+    (numpy BP1-BP4, computed apart from the page and from the scalar derivation)."""
+    values = layer_values(d, params, [x], [y])
+    forward, backward = [], []
+    for layer, v in zip(d.layers, values):
+        line = [[[value] for value in x]] if layer.index == 1 else []
+        line.append([[params[w.name] for w in r] for r in layer.W.tolist()])
+        line.append([[params[b.name]] for b in layer.b])
+        line += [[[value] for value in v.z[0]], [[value] for value in v.a[0]]]
+        forward.append(line)
+        backward.insert(0, [[[value] for value in v.delta[0]], v.dW.tolist(), [[value] for value in v.db]])
+    return forward + backward
+
+
+def assert_matrices_equal(shown, expected):
+    assert [[len(m) for m in line] for line in shown] == [[len(m) for m in line] for line in expected]
+    for line_shown, line_expected in zip(shown, expected):
+        for matrix_shown, matrix_expected in zip(line_shown, line_expected):
+            for row_shown, row_expected in zip(matrix_shown, matrix_expected):
+                assert len(row_shown) == len(row_expected)
+                for (text, title), value in zip(row_shown, row_expected):
+                    # the printers' rounding (format_number keeps a trailing zero: -1.50; the page's script,
+                    # as the scalar view, drops it), so compared as numbers at the printed precision
+                    assert float(text) == float(format_number(value, 3)), (text, value)
+                    assert float(title.split()[1]) == pytest.approx(value, rel=1e-12, abs=1e-300), title
+
+
+def test_the_layer_view_is_typeset(article_page):
+    page = article_page.page
+    sizes = page.eval_on_selector_all(
+        ".layer-view math", "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])")
+    assert len(sizes) > 20
+    assert all(width > 0 and height > 0 for width, height in sizes)
+    # a matrix is laid out as a table: W¹'s two rows stacked, not strung along one line
+    rows = page.eval_on_selector_all(".layer-numbers .eqs:first-of-type math:nth-child(2) mtable.matrix > mtr",
+                                     "rows => rows.map(r => r.getBoundingClientRect().top)")
+    assert len(rows) == 2 and rows[1] > rows[0] + 5
+    headings = page.eval_on_selector_all(".layer-view h3", "els => els.map(e => e.textContent)")
+    assert "Backpropagation: BP1 to BP4" in headings
+    assert article_page.messages == [] and len(article_page.requests) == 1
+
+
+def test_layer_numbers_at_alice_are_pythons_layer_values(article_page):
+    shown = layer_numbers(article_page)
+    assert_matrices_equal(shown, expected_layer_numbers(derive(), ALICE_PARAMS, [-2.0, -1.0], 1.0))
+    delta1 = shown[-1][0]  # the last line is the first layer's: δ¹ first
+    assert [row[0][0] for row in delta1] == ["-0.0107", "-0.0107"]
+    # the scalar view says the same: δ for h1 is ∂L/∂sum_h1, which is ∂L/∂b1; ∂L/∂W¹[1,1] is ∂L/∂w1
+    assert float(delta1[0][0][1].split()[1]) == pytest.approx(article_page.exact("d_L_d_b1"), rel=1e-15)
+    assert float(shown[-1][1][0][0][1].split()[1]) == pytest.approx(article_page.exact("d_L_d_w1"), rel=1e-15)
+
+
+def test_moving_w5_moves_delta2_and_the_w2_gradient(article_page):
+    before = layer_numbers(article_page)
+    article_page.page.eval_on_selector('[data-slider="w5"]',
+                                       "e => { e.value = '-1.5'; e.dispatchEvent(new Event('input')); }")
+    after = layer_numbers(article_page)
+    expected = expected_layer_numbers(derive(), dict(ALICE_PARAMS, w5=-1.5), [-2.0, -1.0], 1.0)
+    assert_matrices_equal(after, expected)
+    delta2, gradient2 = after[2][0], after[2][1]
+    assert delta2 != before[2][0] and gradient2 != before[2][1]
+    assert after[1][0] == [[["-1.5", after[1][0][0][0][1]], ["1", after[1][0][0][1][1]]]]  # W² shows w5 moved
+
+
+def test_hovering_links_the_views(article_page):
+    page = article_page.page
+    lit = ".network .linked[data-param]"
+    # W¹[1,2] of the numbers (second equation of the first line, row 1, column 2) is w2
+    cell = ".layer-numbers .eqs:first-of-type math:nth-child(2) mtr:nth-child(1) > mtd:nth-child(2) > mn"
+    page.hover(cell)
+    assert page.eval_on_selector_all(lit, "els => els.map(e => e.dataset.param)") == ["w2"]
+    page.mouse.move(0, 0)
+    assert page.eval_on_selector_all(lit, "els => els.length") == 0
+    # and back: w5's label on the network lights W²[1,1], and its gradient's entry
+    page.hover('.network .edge[data-param="w5"] text.weight')
+    lit_entries = page.eval_on_selector_all(".layer-view .linked", "els => els.map(e => e.dataset.entry)")
+    assert set(lit_entries) == {"w5"} and len(lit_entries) >= 4  # the shapes, the map, W², ∂L/∂W²
+    second_line = ".layer-numbers .eqs:nth-of-type(2) math:nth-child(1) mtr:nth-child(1) > mtd:nth-child(1) > mn"
+    assert "linked" in page.get_attribute(second_line, "class")
+    # clicking an entry chooses its parameter, as clicking its edge does
+    page.click(cell)
+    assert page.input_value("#chosen") == "w2" and page.is_visible('.chain[data-param="w2"]')
+    assert article_page.messages == []

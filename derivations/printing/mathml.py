@@ -70,6 +70,8 @@ def mathml_number(text):
 
 
 MINUS = "<mo>−</mo>"
+#: brackets that keep the text size (as in the article), rather than stretching around a subscript
+LPAR, RPAR = '<mo stretchy="false">(</mo>', '<mo stretchy="false">)</mo>'
 
 def function_name(text):
     """An activation's name (f, σ, tanh, ReLU) as an identifier."""
@@ -86,9 +88,8 @@ class MathMLPrinter(ArticleMath, MathMLPresentationPrinter):
     _default_settings = {**MathMLPresentationPrinter._default_settings, **_OUR_SETTINGS}
 
     TIMES, SPACE, DOTS, LOG = "<mo>·</mo>", "<mo>&#x2062;</mo>", "<mo>⋯</mo>", "<mi>log</mi>"
-    # brackets keep the text size (as in the article), rather than stretching around a subscript
     MINUS, MINUS_OP, PLUS_OP = MINUS, MINUS, "<mo>+</mo>"
-    LPAR, RPAR = '<mo stretchy="false">(</mo>', '<mo stretchy="false">)</mo>'
+    LPAR, RPAR = LPAR, RPAR  # the module's brackets, which keep the text size
     PARTIAL = '<mo form="prefix" rspace="0">∂</mo>'
 
     def __init__(self, settings=None):
@@ -189,3 +190,75 @@ def path_mathml(text):
     """``w₁ → h₁ → y_pred → L`` (the text form of a path) as MathML."""
     names = [part.strip().translate(_SUBSCRIPT_DIGITS) for part in text.split("→")]
     return "<mo>→</mo>".join(mathml_name(n) for n in names)
+
+
+# --- matrices and vectors: the layer view (derivations.layers) --------------------------------
+
+#: a matrix with more rows or columns than this is shown with ellipses (first rows, ⋮, the last row)
+MATRIX_LIMIT = 8
+
+
+def layer_name(name, layer):
+    """A layer's matrix or vector, its layer as a superscript: W¹, b², and δ for ``"delta"``.
+
+    >>> layer_name("W", 1), layer_name("delta", 2)
+    ('<msup><mi>W</mi><mn>1</mn></msup>', '<msup><mi>δ</mi><mn>2</mn></msup>')
+    """
+    base = {"delta": "δ", "Delta": "Δ"}.get(name, name)
+    return f"<msup><mi>{escape(base)}</mi><mn>{layer}</mn></msup>"
+
+
+def transposed(body):
+    """``(body)ᵀ``: the transpose of a matrix written as ``body``."""
+    return f'<msup><mrow>{LPAR}{body}{RPAR}</mrow><mi mathvariant="normal">T</mi></msup>'
+
+
+
+def entry_name(name, layer, row, column=None):
+    """A matrix entry as the text printers write it: W¹[1,2] (a vector's entry: δ¹[1]).
+
+    >>> entry_name("W", 1, 1, 2)
+    '<msup><mi>W</mi><mn>1</mn></msup><mo stretchy="false">[</mo><mn>1</mn><mo>,</mo><mn>2</mn><mo stretchy="false">]</mo>'
+    """
+    index = f"<mn>{row}</mn>" if column is None else f"<mn>{row}</mn><mo>,</mo><mn>{column}</mn>"
+    return f'{layer_name(name, layer)}<mo stretchy="false">[</mo>{index}<mo stretchy="false">]</mo>'
+
+
+def shown_indices(n, limit=MATRIX_LIMIT):
+    """The rows (or columns) of ``n`` a matrix shows: all up to ``limit``, else the first ``limit - 2``,
+    ``None`` for the ellipsis, and the last.
+
+    >>> shown_indices(3), shown_indices(10)
+    ([0, 1, 2], [0, 1, 2, 3, 4, 5, None, 9])
+    """
+    if n <= limit:
+        return list(range(n))
+    return list(range(limit - 2)) + [None, n - 1]
+
+
+def matrix(n_rows, n_columns, cell, limit=MATRIX_LIMIT):
+    """A matrix in parentheses, its entry (i, j) (0-based) the MathML ``cell(i, j)``; past ``limit``
+    rows or columns, ⋮, ⋯ and ⋱ stand for the entries left out (only the shown cells are asked for).
+
+    >>> matrix(1, 2, lambda i, j: f"<mn>{j}</mn>")
+    '<mrow><mo>(</mo><mtable class="matrix"><mtr><mtd><mn>0</mn></mtd><mtd><mn>1</mn></mtd></mtr></mtable><mo>)</mo></mrow>'
+    >>> matrix(10, 1, lambda i, j: f"<mn>{i}</mn>").count("<mtr>"), matrix(10, 10, lambda i, j: "<mn>0</mn>").count("⋱")
+    (8, 1)
+    """
+    rows = []
+    columns = shown_indices(n_columns, limit)
+    for i in shown_indices(n_rows, limit):
+        cells = []
+        for j in columns:
+            if i is None:
+                body = "<mo>⋱</mo>" if j is None else "<mo>⋮</mo>"
+            else:
+                body = "<mo>⋯</mo>" if j is None else cell(i, j)
+            cells.append(f"<mtd>{body}</mtd>")
+        rows.append(f"<mtr>{''.join(cells)}</mtr>")
+    return f'<mrow><mo>(</mo><mtable class="matrix">{"".join(rows)}</mtable><mo>)</mo></mrow>'
+
+
+def column_vector(n, cell, limit=MATRIX_LIMIT):
+    """A column vector of ``n`` entries, entry i the MathML ``cell(i)`` (see :func:`matrix`)."""
+    return matrix(n, 1, lambda i, _: cell(i), limit)
