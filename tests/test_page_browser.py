@@ -204,8 +204,16 @@ def test_a_large_network_gets_one_slider_for_the_chosen_parameter(browser, capsy
         expected = d.evaluate(params, [-2, -1], 1)
         assert visit.exact("d_L_d_w3") == pytest.approx(expected["d_L_d_w3"], rel=1e-12)
         assert not math.isclose(visit.exact("d_L_d_w3"), d.evaluate(dict(params, w40=1.0), [-2, -1], 1)["d_L_d_w3"])
+        # the layer view is there, whole up to 8×8: W² (8×8) has every entry, and follows the slider
+        shown = layer_numbers(visit)
+        x = [-2.0, -1.0]
+        assert_matrices_equal(shown, expected_layer_numbers(d, params, x, 1.0))
+        e = d.layers.entry("w40")
+        assert shown[1][0][e.row - 1][e.column - 1][0] == "2.5"  # the second line is layer 2's forward: W² first
+        assert "⋮" not in page.text_content(".layer-numbers")
         page.select_option("#chosen", "b17")
         assert page.get_attribute("#one-slider", "data-slider") == "b17"
+        assert visit.messages == []
     finally:
         visit.close()
 

@@ -223,7 +223,8 @@ class Page:
         ])
 
     def derivation(self):
-        options = {"at": self.options.point, "digits": self.options.digits}
+        # the scalar chain: the layer view has its own live section (derivations.page.layers)
+        options = {"at": self.options.point, "digits": self.options.digits, "view": "scalar"}
         if len(self.names) > MAX_DERIVED:
             options["params"] = [self.selected]
         values = self.options.values
