@@ -9,6 +9,10 @@ Chromium (``executable_path``).
 """
 
 import math
+import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import ALICE_PARAMS, require_module, require_tool, run_cli
@@ -329,3 +333,25 @@ def test_hovering_links_the_views(article_page):
     page.click(cell)
     assert page.input_value("#chosen") == "w2" and page.is_visible('.chain[data-param="w2"]')
     assert article_page.messages == []
+
+
+def test_the_screenshot_tool_makes_a_png(tmp_path):
+    # tools/page_screenshot.py makes docs/page.png: run as its docstring says, from another directory
+    chromium = require_tool("chromium")
+    require_module("playwright.sync_api")
+    tool = Path(__file__).resolve().parent.parent / "tools" / "page_screenshot.py"
+    output = tmp_path / "page.png"
+    run = lambda *extra: subprocess.run(  # noqa: E731
+        [sys.executable, str(tool), str(output), "--chromium", chromium, *extra],
+        cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    result = run()
+    assert result.returncode == 0, result.stderr
+    data = output.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    assert (width, height) == (1240, 800)
+    # an existing file is kept without --force
+    output.write_bytes(b"mine")
+    result = run()
+    assert result.returncode == 2 and "--force" in result.stderr and output.read_bytes() == b"mine"
+    assert run("--force").returncode == 0 and output.read_bytes().startswith(b"\x89PNG")

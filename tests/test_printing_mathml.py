@@ -121,3 +121,25 @@ def test_an_alice_page_derivation_carries_the_articles_numbers():
     assert "<mn>0.0214</mn>" in html and "<mn>0.0474</mn>" in html
     assert "<mo>−</mo><mn>0.952</mn>" in html
     assert "0.02146953526581111" in html  # the exact value beside the article's
+
+
+@pytest.mark.parametrize("rows, columns", [(1, 1), (2, 2), (8, 8), (9, 3), (3, 64), (64, 64)])
+def test_matrices_are_well_formed_and_cut_past_the_limit(rows, columns):
+    from derivations.printing.mathml import MATRIX_LIMIT, matrix
+
+    asked = []
+
+    def cell(i, j):
+        asked.append((i, j))
+        return f"<mn>{i * columns + j}</mn>"
+
+    table = parseString(f"<math>{matrix(rows, columns, cell)}</math>").getElementsByTagName("mtable")[0]
+    shown = [[td.firstChild.firstChild.data for td in tr.getElementsByTagName("mtd")]
+             for tr in table.getElementsByTagName("mtr")]
+    assert len(shown) == min(rows, MATRIX_LIMIT) and {len(r) for r in shown} == {min(columns, MATRIX_LIMIT)}
+    # the corners are the matrix's own: the first entry and the last, whatever was cut
+    assert shown[0][0] == "0" and shown[-1][-1] == str(rows * columns - 1)
+    assert ("⋮" in sum(shown, [])) == (rows > MATRIX_LIMIT) and ("⋯" in shown[0]) == (columns > MATRIX_LIMIT)
+    # only the shown entries are printed: a 64×64 matrix asks for 7×7 numbers, not 4096
+    kept = [n if n <= MATRIX_LIMIT else MATRIX_LIMIT - 1 for n in (rows, columns)]
+    assert len(asked) == kept[0] * kept[1]
