@@ -187,6 +187,9 @@ def test_other_networks_work_too(browser, capsys, tmp_path, network, args):
             expected = d.evaluate(start, [1.0] * n_in, [1.0] * n_out)
         for name in (f"d_L_d_{names[0]}", f"d_L_d_{names[-1]}", "L"):
             assert visit.exact(name) == pytest.approx(expected[name], rel=1e-12, abs=1e-15), name
+        # the layer view too (bce on a sigmoid: BP1 without f'; two outputs: δ² a 2-vector)
+        x, y = ([-2.0, -1.0], 1.0) if (n_in, n_out) == (2, 1) else ([1.0] * n_in, [1.0] * n_out)
+        assert_matrices_equal(layer_numbers(visit), expected_layer_numbers(d, start, x, y))
         visit.page.click("#train")
         visit.page.wait_for_selector("#loss-curve.drawn")
         assert visit.messages == []
@@ -252,7 +255,7 @@ def layer_numbers(visit):
 def expected_layer_numbers(d, params, x, y):
     """The same matrices from Python: the parameters by the layer view's map, the rest from layer_values
     (numpy BP1-BP4, computed apart from the page and from the scalar derivation)."""
-    values = layer_values(d, params, [x], [y])
+    values = layer_values(d, params, [x], [y if isinstance(y, list) else [y]])
     forward, backward = [], []
     for layer, v in zip(d.layers, values):
         line = [[[value] for value in x]] if layer.index == 1 else []

@@ -262,3 +262,108 @@ def matrix(n_rows, n_columns, cell, limit=MATRIX_LIMIT):
 def column_vector(n, cell, limit=MATRIX_LIMIT):
     """A column vector of ``n`` entries, entry i the MathML ``cell(i)`` (see :func:`matrix`)."""
     return matrix(n, 1, lambda i, _: cell(i), limit)
+
+
+# --- hand-spelled formulas: the layer view's matrix notation, from its text form ----------------------
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ˡ⁻", "0123456789l-")
+_TOKEN = re.compile(
+    r"(?P<number>-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
+    r"|(?P<name>[A-Za-zΔδσ](?:[A-Za-z]*(?:_[A-Za-z]+)?)?)(?P<bar>\u0304?)(?P<sub>[₀-₉]*)(?P<sup>[⁰¹²³⁴-⁹ˡ⁻]*)"
+    r"(?P<prime>'?)"
+    r"|(?P<open>[(\[])|(?P<close>[)\]])(?P<transposed>ᵀ?)"
+    r"|(?P<space> +)|(?P<op>[⊙+\-=×·/,∂…])"
+)
+_OPERATORS = {"-": MINUS, "∂": '<mo form="prefix" rspace="0">∂</mo>'}
+
+
+def formula_text_mathml(text):
+    """A formula spelled by hand in text (the layer view's W¹ a⁰ + b¹, ((W²)ᵀ δ²) ⊙ f'(z¹), [[w₁, w₂]]) as
+    MathML: names as :func:`mathml_name` spells them, superscripts as ``<msup>``, a transposed bracket
+    as ``(…)`` with a superscript T, a grid of numbers or names as a matrix; ``None`` if ``text`` is
+    not such a formula.
+
+    >>> formula_text_mathml("W¹ a⁰")
+    '<msup><mi>W</mi><mn>1</mn></msup><mo>&#x2062;</mo><msup><mi>a</mi><mn>0</mn></msup>'
+    >>> formula_text_mathml("(x₁, x₂)ᵀ")
+    '<msup><mrow><mo stretchy="false">(</mo><msub><mi>x</mi><mn>1</mn></msub><mo>,</mo><msub><mi>x</mi><mn>2</mn></msub><mo stretchy="false">)</mo></mrow><mi mathvariant="normal">T</mi></msup>'
+    >>> formula_text_mathml("[[1, 2]]").count("<mtd>"), formula_text_mathml("see above") is None
+    (2, True)
+    >>> formula_text_mathml("∂L/∂b¹")
+    '<mfrac><mrow><mo form="prefix" rspace="0">∂</mo><mi>L</mi></mrow><mrow><mo form="prefix" rspace="0">∂</mo><msup><mi>b</mi><mn>1</mn></msup></mrow></mfrac>'
+    """
+    grid = re.fullmatch(r"\[(\[.*\])\]", text)
+    if grid:
+        rows = [[formula_text_mathml(cell.strip()) for cell in r.split(",")] for r in grid[1][1:-1].split("], [")]
+        if all(None not in r for r in rows):
+            return matrix(len(rows), len(rows[0]), lambda i, j: rows[i][j])
+    ratio = re.fullmatch(r"∂(\S+?)/∂(\S+?)((?: .*)?)", text)  # ∂L/∂W¹ (= ...): a fraction, as the printer's
+    if ratio:
+        parts = [formula_text_mathml(part) for part in ratio.groups()]
+        if None in parts:
+            return None
+        partial = _OPERATORS["∂"]
+        return f"<mfrac><mrow>{partial}{parts[0]}</mrow><mrow>{partial}{parts[1]}</mrow></mfrac>{parts[2]}"
+    stack, position, previous_operand = [[]], 0, False
+    while position < len(text):
+        m = _TOKEN.match(text, position)
+        if m is None:
+            return None
+        position = m.end()
+        if m["space"] is not None:
+            # a space between two operands is a product (W¹ a⁰); around an operator it is only spacing
+            following = _TOKEN.match(text, position)
+            operand_follows = following is not None and bool(
+                following["name"] or following["open"] or (following["number"] or "-")[0] != "-")
+            if previous_operand and operand_follows:
+                stack[-1].append("<mo>&#x2062;</mo>")
+            continue
+        if m["open"] is not None:
+            stack.append([])
+            previous_operand = False
+            continue
+        if m["op"] is not None:
+            stack[-1].append(_OPERATORS.get(m["op"], f"<mo>{escape(m['op'])}</mo>"))
+            previous_operand = False
+            continue
+        if m["number"] is not None:
+            piece = mathml_number(m["number"])
+        elif m["name"] is not None:
+            if len(m["name"]) > 1 and "_" not in m["name"] and m["name"] not in _FUNCTION_NAMES:
+                return None  # a word: prose, not a formula
+            piece = _spelled_name(m)
+        else:  # a closing bracket
+            if len(stack) == 1:
+                return None
+            opening, closing = ("(", ")") if m["close"] == ")" else ("[", "]")
+            piece = (f'<mrow><mo stretchy="false">{opening}</mo>{"".join(stack.pop())}'
+                     f'<mo stretchy="false">{closing}</mo></mrow>')
+            if m["transposed"]:
+                piece = f'<msup>{piece}<mi mathvariant="normal">T</mi></msup>'
+        stack[-1].append(piece)
+        previous_operand = True
+    return "".join(stack[0]) if len(stack) == 1 else None
+
+
+#: names of more than one letter that are a formula's, not prose's (the activations as the notation spells them)
+_FUNCTION_NAMES = ("tanh", "ReLU", "softplus", "log", "exp")
+
+
+def _spelled_name(m):
+    """One name token of :func:`formula_text_mathml`: w₁, sum_h₁, W¹, Aˡ⁻¹, L̄, f'."""
+    name = m["name"]
+    if m["sub"]:
+        body = mathml_name(name + m["sub"].translate(_SUBSCRIPT_DIGITS))
+    elif name in _FUNCTION_NAMES or "_" in name:
+        body = mathml_name(name)
+    else:
+        body = f"<mi>{escape(name)}</mi>"
+    if m["bar"]:
+        body = f'<mover>{body}<mo stretchy="false">¯</mo></mover>'
+    if m["prime"]:
+        body = f"<msup>{body}<mo>′</mo></msup>"
+    if m["sup"]:
+        power = m["sup"].translate(_SUPERSCRIPTS)
+        spelled = "".join(MINUS if c == "-" else f"<mn>{c}</mn>" if c.isdigit() else f"<mi>{c}</mi>" for c in power)
+        body = f"<msup>{body}{spelled if len(power) == 1 else f'<mrow>{spelled}</mrow>'}</msup>"
+    return body
