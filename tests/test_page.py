@@ -145,3 +145,36 @@ def test_api_errors_name_the_option():
         build_page(param="w99")
     with pytest.raises(TypeError):
         build_page("2-2-1")
+
+
+def test_the_layer_view_is_on_the_page_with_its_map():
+    page = build_page()
+    for heading in ("The network as matrices", "The forward pass", "Backpropagation: BP1 to BP4",
+                    "From one view to the other"):
+        assert f"<h3>{heading}</h3>" in page
+    # BP4's shapes for the article: W² is 1×2 = 1×1 times 1×2
+    assert ("<mtext>(BP4,&#xA0;</mtext><mn>1</mn><mo>×</mo><mn>2</mn><mtext>&#xA0;=&#xA0;</mtext><mn>1</mn><mo>×</mo>"
+            "<mn>1</mn>") in page
+    # the map: a row w2 = W¹[1,2], linked to w2
+    assert ('<mtr data-entry="w2"><mtd class="lhs"><msub><mi>w</mi><mn>2</mn></msub></mtd><mtd class="rhs"><mo>=</mo>'
+            '<msup><mi>W</mi><mn>1</mn></msup><mo stretchy="false">[</mo><mn>1</mn><mo>,</mo><mn>2</mn>') in page
+
+
+def test_wide_layers_are_shown_with_ellipses():
+    # 2-10-1: W¹ is 10×2; its numbers show 8 rows (6, ⋮, the last), its names 4 (2, ⋮, the last)
+    page = build_page(Network((2, 10, 1)))
+    numbers = page[page.index('<div class="layer-numbers">'):]
+    first_line = numbers[:numbers.index("</div>", numbers.index('<div class="eqs">'))]
+    W1 = first_line.split("<math>")[2]
+    assert W1.count("<mtr>") == 8 and W1.count("<mo>⋮</mo>") == 2
+    assert 'data-x="w1"' in W1 and 'data-x="w20"' in W1 and 'data-x="w13"' not in W1
+    d = derive(Network((2, 10, 1)))
+    assert [d.layers.name_at(1, "W", 10, c) for c in (1, 2)] == ["w19", "w20"]  # the last row is there
+
+
+def test_a_wide_network_prints_the_scalar_derivation_once_and_the_layer_view_once():
+    # past 3 neurons a layer the printers' default is the layer view; the page has its own, live
+    page = build_page(Network((2, 4, 1)))
+    assert page.count("<h3>Backpropagation: BP1 to BP4</h3>") == 1
+    assert "The layer view: backpropagation in matrix form" not in page
+    assert "<mtext>W¹</mtext>" not in page  # every matrix name is MathML, not text

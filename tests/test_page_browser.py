@@ -9,11 +9,16 @@ Chromium (``executable_path``).
 """
 
 import math
+import struct
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import ALICE_PARAMS, require_module, require_tool, run_cli
 
 from derivations import Network, derive
+from derivations.layer_values import layer_values
 from derivations.printing.notation import format_number
 
 
@@ -182,6 +187,9 @@ def test_other_networks_work_too(browser, capsys, tmp_path, network, args):
             expected = d.evaluate(start, [1.0] * n_in, [1.0] * n_out)
         for name in (f"d_L_d_{names[0]}", f"d_L_d_{names[-1]}", "L"):
             assert visit.exact(name) == pytest.approx(expected[name], rel=1e-12, abs=1e-15), name
+        # the layer view too (bce on a sigmoid: BP1 without f'; two outputs: δ² a 2-vector)
+        x, y = ([-2.0, -1.0], 1.0) if (n_in, n_out) == (2, 1) else ([1.0] * n_in, [1.0] * n_out)
+        assert_matrices_equal(layer_numbers(visit), expected_layer_numbers(d, start, x, y))
         visit.page.click("#train")
         visit.page.wait_for_selector("#loss-curve.drawn")
         assert visit.messages == []
@@ -203,8 +211,16 @@ def test_a_large_network_gets_one_slider_for_the_chosen_parameter(browser, capsy
         expected = d.evaluate(params, [-2, -1], 1)
         assert visit.exact("d_L_d_w3") == pytest.approx(expected["d_L_d_w3"], rel=1e-12)
         assert not math.isclose(visit.exact("d_L_d_w3"), d.evaluate(dict(params, w40=1.0), [-2, -1], 1)["d_L_d_w3"])
+        # the layer view is there, whole up to 8×8: W² (8×8) has every entry, and follows the slider
+        shown = layer_numbers(visit)
+        x = [-2.0, -1.0]
+        assert_matrices_equal(shown, expected_layer_numbers(d, params, x, 1.0))
+        e = d.layers.entry("w40")
+        assert shown[1][0][e.row - 1][e.column - 1][0] == "2.5"  # the second line is layer 2's forward: W² first
+        assert "⋮" not in page.text_content(".layer-numbers")
         page.select_option("#chosen", "b17")
         assert page.get_attribute("#one-slider", "data-slider") == "b17"
+        assert visit.messages == []
     finally:
         visit.close()
 
@@ -218,3 +234,127 @@ def test_shown_numbers_follow_the_article_rounding(article_page):
     for name, text in cells:
         exact = expected[name]
         assert text == format_number(exact, 3) or float(text) == pytest.approx(exact, rel=0.01), name
+
+
+# --- the layer view -------------------------------------------------------------------------------
+
+#: every matrix and vector of the layer view's numbers, line by line (a line a layer), each as rows of
+#: [text shown, hover title]; read off the layout (the last matrix of each equation), not off its names
+READ_LAYER_NUMBERS = """root => [...root.querySelectorAll('.eqs')].map(line =>
+  [...line.querySelectorAll(':scope > math')].map(math => {
+    const tables = math.querySelectorAll('mtable.matrix');
+    return [...tables[tables.length - 1].querySelectorAll(':scope > mtr')].map(row =>
+      [...row.querySelectorAll(':scope > mtd')].map(cell => [cell.textContent, cell.firstElementChild.title || '']));
+  }))"""
+
+
+def layer_numbers(visit):
+    return visit.page.eval_on_selector(".layer-numbers", READ_LAYER_NUMBERS)
+
+
+def expected_layer_numbers(d, params, x, y):
+    """The same matrices from Python: the parameters by the layer view's map, the rest from layer_values
+    (numpy BP1-BP4, computed apart from the page and from the scalar derivation)."""
+    values = layer_values(d, params, [x], [y if isinstance(y, list) else [y]])
+    forward, backward = [], []
+    for layer, v in zip(d.layers, values):
+        line = [[[value] for value in x]] if layer.index == 1 else []
+        line.append([[params[w.name] for w in r] for r in layer.W.tolist()])
+        line.append([[params[b.name]] for b in layer.b])
+        line += [[[value] for value in v.z[0]], [[value] for value in v.a[0]]]
+        forward.append(line)
+        backward.insert(0, [[[value] for value in v.delta[0]], v.dW.tolist(), [[value] for value in v.db]])
+    return forward + backward
+
+
+def assert_matrices_equal(shown, expected):
+    assert [[len(m) for m in line] for line in shown] == [[len(m) for m in line] for line in expected]
+    for line_shown, line_expected in zip(shown, expected):
+        for matrix_shown, matrix_expected in zip(line_shown, line_expected):
+            for row_shown, row_expected in zip(matrix_shown, matrix_expected):
+                assert len(row_shown) == len(row_expected)
+                for (text, title), value in zip(row_shown, row_expected):
+                    # the printers' rounding (format_number keeps a trailing zero: -1.50; the page's script,
+                    # as the scalar view, drops it), so compared as numbers at the printed precision
+                    assert float(text) == float(format_number(value, 3)), (text, value)
+                    assert float(title.split()[1]) == pytest.approx(value, rel=1e-12, abs=1e-300), title
+
+
+def test_the_layer_view_is_typeset(article_page):
+    page = article_page.page
+    sizes = page.eval_on_selector_all(
+        ".layer-view math", "els => els.map(e => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])")
+    assert len(sizes) > 20
+    assert all(width > 0 and height > 0 for width, height in sizes)
+    # a matrix is laid out as a table: W¹'s two rows stacked, not strung along one line
+    rows = page.eval_on_selector_all(".layer-numbers .eqs:first-of-type math:nth-child(2) mtable.matrix > mtr",
+                                     "rows => rows.map(r => r.getBoundingClientRect().top)")
+    assert len(rows) == 2 and rows[1] > rows[0] + 5
+    headings = page.eval_on_selector_all(".layer-view h3", "els => els.map(e => e.textContent)")
+    assert "Backpropagation: BP1 to BP4" in headings
+    assert article_page.messages == [] and len(article_page.requests) == 1
+
+
+def test_layer_numbers_at_alice_are_pythons_layer_values(article_page):
+    shown = layer_numbers(article_page)
+    assert_matrices_equal(shown, expected_layer_numbers(derive(), ALICE_PARAMS, [-2.0, -1.0], 1.0))
+    delta1 = shown[-1][0]  # the last line is the first layer's: δ¹ first
+    assert [row[0][0] for row in delta1] == ["-0.0107", "-0.0107"]
+    # the scalar view says the same: δ for h1 is ∂L/∂sum_h1, which is ∂L/∂b1; ∂L/∂W¹[1,1] is ∂L/∂w1
+    assert float(delta1[0][0][1].split()[1]) == pytest.approx(article_page.exact("d_L_d_b1"), rel=1e-15)
+    assert float(shown[-1][1][0][0][1].split()[1]) == pytest.approx(article_page.exact("d_L_d_w1"), rel=1e-15)
+
+
+def test_moving_w5_moves_delta2_and_the_w2_gradient(article_page):
+    before = layer_numbers(article_page)
+    article_page.page.eval_on_selector('[data-slider="w5"]',
+                                       "e => { e.value = '-1.5'; e.dispatchEvent(new Event('input')); }")
+    after = layer_numbers(article_page)
+    expected = expected_layer_numbers(derive(), dict(ALICE_PARAMS, w5=-1.5), [-2.0, -1.0], 1.0)
+    assert_matrices_equal(after, expected)
+    delta2, gradient2 = after[2][0], after[2][1]
+    assert delta2 != before[2][0] and gradient2 != before[2][1]
+    assert after[1][0] == [[["-1.5", after[1][0][0][0][1]], ["1", after[1][0][0][1][1]]]]  # W² shows w5 moved
+
+
+def test_hovering_links_the_views(article_page):
+    page = article_page.page
+    lit = ".network .linked[data-param]"
+    # W¹[1,2] of the numbers (second equation of the first line, row 1, column 2) is w2
+    cell = ".layer-numbers .eqs:first-of-type math:nth-child(2) mtr:nth-child(1) > mtd:nth-child(2) > mn"
+    page.hover(cell)
+    assert page.eval_on_selector_all(lit, "els => els.map(e => e.dataset.param)") == ["w2"]
+    page.mouse.move(0, 0)
+    assert page.eval_on_selector_all(lit, "els => els.length") == 0
+    # and back: w5's label on the network lights W²[1,1], and its gradient's entry
+    page.hover('.network .edge[data-param="w5"] text.weight')
+    lit_entries = page.eval_on_selector_all(".layer-view .linked", "els => els.map(e => e.dataset.entry)")
+    assert set(lit_entries) == {"w5"} and len(lit_entries) >= 4  # the shapes, the map, W², ∂L/∂W²
+    second_line = ".layer-numbers .eqs:nth-of-type(2) math:nth-child(1) mtr:nth-child(1) > mtd:nth-child(1) > mn"
+    assert "linked" in page.get_attribute(second_line, "class")
+    # clicking an entry chooses its parameter, as clicking its edge does
+    page.click(cell)
+    assert page.input_value("#chosen") == "w2" and page.is_visible('.chain[data-param="w2"]')
+    assert article_page.messages == []
+
+
+def test_the_screenshot_tool_makes_a_png(tmp_path):
+    # tools/page_screenshot.py makes docs/page.png: run as its docstring says, from another directory
+    chromium = require_tool("chromium")
+    require_module("playwright.sync_api")
+    tool = Path(__file__).resolve().parent.parent / "tools" / "page_screenshot.py"
+    output = tmp_path / "page.png"
+    run = lambda *extra: subprocess.run(  # noqa: E731
+        [sys.executable, str(tool), str(output), "--chromium", chromium, *extra],
+        cwd=tmp_path, capture_output=True, text=True, timeout=180)
+    result = run()
+    assert result.returncode == 0, result.stderr
+    data = output.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk
+    assert (width, height) == (1240, 800)
+    # an existing file is kept without --force
+    output.write_bytes(b"mine")
+    result = run()
+    assert result.returncode == 2 and "--force" in result.stderr and output.read_bytes() == b"mine"
+    assert run("--force").returncode == 0 and output.read_bytes().startswith(b"\x89PNG")

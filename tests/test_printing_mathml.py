@@ -121,3 +121,60 @@ def test_an_alice_page_derivation_carries_the_articles_numbers():
     assert "<mn>0.0214</mn>" in html and "<mn>0.0474</mn>" in html
     assert "<mo>−</mo><mn>0.952</mn>" in html
     assert "0.02146953526581111" in html  # the exact value beside the article's
+
+
+@pytest.mark.parametrize("rows, columns", [(1, 1), (2, 2), (8, 8), (9, 3), (3, 64), (64, 64)])
+def test_matrices_are_well_formed_and_cut_past_the_limit(rows, columns):
+    from derivations.printing.mathml import MATRIX_LIMIT, matrix
+
+    asked = []
+
+    def cell(i, j):
+        asked.append((i, j))
+        return f"<mn>{i * columns + j}</mn>"
+
+    table = parseString(f"<math>{matrix(rows, columns, cell)}</math>").getElementsByTagName("mtable")[0]
+    shown = [[td.firstChild.firstChild.data for td in tr.getElementsByTagName("mtd")]
+             for tr in table.getElementsByTagName("mtr")]
+    assert len(shown) == min(rows, MATRIX_LIMIT) and {len(r) for r in shown} == {min(columns, MATRIX_LIMIT)}
+    # the corners are the matrix's own: the first entry and the last, whatever was cut
+    assert shown[0][0] == "0" and shown[-1][-1] == str(rows * columns - 1)
+    assert ("⋮" in sum(shown, [])) == (rows > MATRIX_LIMIT) and ("⋯" in shown[0]) == (columns > MATRIX_LIMIT)
+    # only the shown entries are printed: a 64×64 matrix asks for 7×7 numbers, not 4096
+    kept = [n if n <= MATRIX_LIMIT else MATRIX_LIMIT - 1 for n in (rows, columns)]
+    assert len(asked) == kept[0] * kept[1]
+
+
+@pytest.mark.parametrize("network", NETWORKS + [Network((2, 8, 8, 1))], ids=lambda n: n.describe())
+def test_the_html_layer_view_is_mathml_that_reads_as_the_text(network):
+    d = derive(network)
+    at = (1.0,) * (len(d.inputs) + len(d.targets))
+    html = to_html(d, view="layers", at=at)
+    maths = re.findall(r"<math.*?</math>", html, flags=re.DOTALL)
+    for math in maths:
+        parseString(math)
+    # every hand-spelled formula is typeset: only prose is left as text (the notes beside an equation)
+    texts = re.findall(r"<mtext>([^<]*)</mtext>", html)
+    assert not [t for t in texts if re.search(r"[¹²³ᵀ⊙δ∂×]|^[A-Za-z][⁰¹²³⁴-⁹]", t)], texts
+    assert "<mi>δ</mi><mn>1</mn></msup>" in html and '<mi mathvariant="normal">T</mi>' in html
+    # and every displayed equation reads as the text printer's, line by line (brackets and spacing aside)
+    rows = []
+    for math in re.findall(r"<math.*?</math>", html[html.index("The layer view"):], flags=re.DOTALL):
+        table = parseString(math).documentElement.firstChild
+        if 'display="block"' in math and table.tagName == "mtable":
+            for tr in (n for n in table.childNodes if n.nodeName == "mtr"):
+                cells = [n for n in tr.childNodes if n.nodeName == "mtd"][:2]
+                rows.append(_bare("".join(tokens(cell.toxml()) for cell in cells)))
+    plain = to_text(d, view="layers", at=at)
+    start = plain.index("The layer view")
+    # "  δ²     = ...   (BP1)": the padding that aligns the = signs and the note taken off
+    lines = [re.split(r" {3}(?=\()", re.sub(r" +=", " =", line.strip()))[0]
+             for line in plain[start:].splitlines() if line.startswith("  ")]
+    texts = [_bare(seen_in_text(re.sub(r"(\d)e([+-]?)0*(\d+)", r"\1·10\2\3", line))) for line in lines]
+    assert len(rows) == len(texts) > 10
+    assert rows == texts
+
+
+def _bare(tokens_seen):
+    """Tokens without brackets, transposes and spacing, superscripts as digits: what both printers share."""
+    return re.sub(r"[()\[\]ᵀT,\s]", "", tokens_seen.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))

@@ -2,7 +2,8 @@
 
 :func:`build_page` prints, from one derivation, everything the page shows:
 the maths in MathML (:mod:`derivations.printing.mathml`, the same blocks as
-the text and LaTeX printers), the network as inline SVG
+the text and LaTeX printers), the layer view in matrices, live and linked to
+the scalars (:mod:`derivations.page.layers`), the network as inline SVG
 (:mod:`derivations.page.svg`), and the generated JavaScript
 (``nnderive codegen --target js``) that computes every live number: the
 sliders, the chain of the chosen parameter, training and the loss curve.
@@ -30,6 +31,7 @@ from derivations.chain import derive
 from derivations.codegen import generate
 from derivations.codegen.base import network_options
 from derivations.network import require_network
+from derivations.page.layers import LayerSection
 from derivations.page.svg import network_svg, reach
 from derivations.printing import OptionError, to_html
 from derivations.printing.forms import Forms
@@ -103,6 +105,7 @@ class Page:
             "predictions": self.predictions(),
             "digits": str(self.options.digits),
             "values": self.value_tables(),
+            "layers": LayerSection(d, self.notation).html(),
             "derivation": self.derivation(),
             "codegen_command": escape(" ".join(["nnderive", "codegen", "--target", "js"] + network_options(d.network))),
             "module_listing": escape(source),
@@ -220,7 +223,8 @@ class Page:
         ])
 
     def derivation(self):
-        options = {"at": self.options.point, "digits": self.options.digits}
+        # the scalar chain: the layer view has its own live section (derivations.page.layers)
+        options = {"at": self.options.point, "digits": self.options.digits, "view": "scalar"}
         if len(self.names) > MAX_DERIVED:
             options["params"] = [self.selected]
         values = self.options.values

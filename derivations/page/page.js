@@ -1,6 +1,7 @@
 // The companion page's own script: it wires the controls to the generated module `nnderive`
 // (nnderive codegen --target js, embedded above) and writes every number the page shows.
-// Nothing here computes the network: every value comes from nnderive.trace and nnderive.train.
+// Nothing here computes the network: every value comes from nnderive.trace and nnderive.train (the layer
+// view's matrices too: each entry is one of the trace's named quantities, see derivations/page/layers.py).
 "use strict";
 
 const DATA = JSON.parse(document.getElementById("nnderive-data").textContent);
@@ -60,6 +61,13 @@ function update() {
     }
     element.title = title;
   }
+  // the layer view: every entry is one of the same named quantities, rounded from its exact value
+  for (const element of document.querySelectorAll("[data-x]")) {
+    const value = exact[element.dataset.x];
+    if (value === undefined) continue;
+    element.textContent = formatG(value, DATA.digits);
+    element.title = `exact: ${value} ≈ ${formatG(value, DATA.digits + 1)} (${element.dataset.label})`;
+  }
   for (const edge of document.querySelectorAll(".network .edge[data-param]")) {
     const w = state.params[DATA.params.indexOf(edge.dataset.param)];
     edge.style.setProperty("--weight", Math.min(5, 0.8 + Math.abs(w)).toFixed(2));
@@ -91,6 +99,9 @@ function select(param) {
   }
   for (const element of document.querySelectorAll(".network [data-param]")) {
     element.classList.toggle("chosen", element.dataset.param === param);
+  }
+  for (const element of document.querySelectorAll("[data-entry]")) {
+    element.classList.toggle("chosen", element.dataset.entry === param);
   }
   for (const panel of document.querySelectorAll(".chain[data-param]")) {
     panel.hidden = panel.dataset.param !== param;
@@ -127,6 +138,16 @@ function choosePerson(name) {
   state.x = person.x.slice();
   state.y = [person.y];
   update();
+}
+
+/** Light up (or put out) every place of the parameter `name`: its edge or bias on the network, its
+ * slider, and its entries in the layer view (the matrices of names and numbers, the map). */
+function link(name, on) {
+  const places = [
+    ...document.querySelectorAll(`.network [data-param="${name}"], [data-entry="${name}"]`),
+    ...[...document.querySelectorAll(`[data-slider="${name}"]`)].map((slider) => slider.closest("label")),
+  ];
+  for (const element of places) element.classList.toggle("linked", on);
 }
 
 // --- training ----------------------------------------------------------------------------------------
@@ -182,6 +203,21 @@ function drawCurve(history) {
 function wire() {
   for (const element of document.querySelectorAll(".network [data-param]")) {
     element.addEventListener("click", () => select(element.dataset.param));
+  }
+  // hovering a parameter anywhere shows its other places; clicking an entry of the layer view chooses it
+  const hovered = (element, name) => {
+    element.addEventListener("mouseenter", () => link(name(), true));
+    element.addEventListener("mouseleave", () => link(name(), false));
+  };
+  for (const element of document.querySelectorAll(".network [data-param]")) {
+    hovered(element, () => element.dataset.param);
+  }
+  for (const slider of document.querySelectorAll("[data-slider]")) {
+    hovered(slider.closest("label"), () => slider.dataset.slider);  // the one slider follows the choice
+  }
+  for (const element of document.querySelectorAll("[data-entry]")) {
+    hovered(element, () => element.dataset.entry);
+    element.addEventListener("click", () => select(element.dataset.entry));
   }
   document.getElementById("chosen").addEventListener("change", (event) => select(event.target.value));
   for (const slider of document.querySelectorAll("[data-slider]")) {

@@ -17,7 +17,7 @@ True
 from html import escape
 
 from derivations.printing.blocks import Formula
-from derivations.printing.mathml import MathMLPrinter, path_mathml, rule_mathml
+from derivations.printing.mathml import MathMLPrinter, formula_text_mathml, path_mathml, rule_mathml
 from derivations.printing.render import Renderer
 
 
@@ -62,7 +62,8 @@ class HtmlRenderer(Renderer):
 
 
 def _formula_mathml(formula, notation):
-    """A :class:`Formula` (spelled by hand per format) in MathML: an activation's rule, name or a path."""
+    """A :class:`Formula` (spelled by hand per format) in MathML: an activation's rule, name, a path,
+    or the layer view's matrix notation (:func:`~derivations.printing.mathml.formula_text_mathml`)."""
     for name in notation.used:
         spelled = notation.function(name)
         if formula.text == spelled.text:
@@ -72,4 +73,5 @@ def _formula_mathml(formula, notation):
             return rule_mathml(name, spelled.text)[rules.index(formula.text)]
     if "→" in formula.text:
         return path_mathml(formula.text)
-    return f"<mtext>{escape(formula.text)}</mtext>"
+    spelled = formula_text_mathml(formula.text)  # the layer view's matrix notation: W¹ a⁰ + b¹, (W²)ᵀ
+    return spelled if spelled is not None else f"<mtext>{escape(formula.text)}</mtext>"
