@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 from numpy.ctypeslib import ndpointer
 
-from derivations import ccache
+from derivations import ccache, sourcecache
 from derivations.ccache import CacheError  # noqa: F401  (re-exported: callers catch cbuild.CacheError)
+from derivations.ccache import network_key  # noqa: F401  (re-exported: what a library is built for)
 
 #: how the library is built; -ffp-contract=off keeps a*b + c two roundings, as in Python
 FLAGS = ("-O2", "-Wall", "-shared", "-fPIC", "-ffp-contract=off")
@@ -258,12 +259,14 @@ def load(network=None, directory=None, style=None):
     :class:`CompileError` if compilation fails, and :class:`CacheError` if
     the cache directory cannot be used safely (``$NNDERIVE_CACHE`` that
     cannot be made, or that another user owns or can write to).
+
+    The generated C is kept too (:mod:`derivations.sourcecache`): when it
+    and the library are cached, nothing is derived and SymPy is not loaded.
     """
-    from derivations.codegen.layered import resolve_style
     from derivations.network import require_network
 
     network = require_network(network, "load")
-    return _load(network, None if directory is None else str(directory), resolve_style(network, "c", style))
+    return _load(network, None if directory is None else str(directory), style)
 
 
 #: appended to the generated C: the network the library was built for, readable after loading
@@ -275,28 +278,18 @@ const long nn_n_outputs = NN_N_OUTPUTS;
 """
 
 
-def network_key(network):
-    """What a cached library must have been built for: the network, spelled out.
-
-    >>> from derivations import Network
-    >>> network_key(Network.parse("2-3-1", "tanh"))
-    'network 2-3-1 (tanh, tanh) mse'
-    """
-    return f"network {network.spec} ({', '.join(network.activations)}) {network.loss}"
-
-
 @lru_cache(maxsize=32)
 def _load(network, directory, style):
-    from derivations.chain import derive
-    from derivations.codegen import generate
+    from derivations.naming import param_names
 
-    source = generate(network, "c", style) + CONSTANTS
-    d = derive(network)
-    expected = (len(d.params), len(d.inputs), len(d.targets))
+    compiler = find_compiler()  # no compiler: say so before deriving anything
+    source = sourcecache.source(network, "c", style, _generate) + CONSTANTS
+    expected = (network.n_params, network.n_inputs, network.n_outputs)
     for attempt in range(2):
-        path = compile_source(source, directory, key=network_key(network))
+        path = compile_source(source, directory, compiler, key=network_key(network))
         try:
-            library = CLibrary(path, [p.name for p in d.params], expected[1], expected[2], source)
+            library = CLibrary(path, param_names(network.n_weights, network.n_biases), expected[1], expected[2],
+                               source)
         except (OSError, AttributeError):  # not a library, or not one of ours
             library = None
         if library is not None and library.constants() == expected:
@@ -306,3 +299,10 @@ def _load(network, directory, style):
             library.close()
         ccache.discard(path.parent, path.stem)
     raise CompileError(f"the C library {path} is not the {network.spec} network's even when rebuilt")
+
+
+def _generate(network, target, style):
+    """The generated source (what derives the network and loads SymPy: only when it is not kept)."""
+    from derivations.codegen import generate
+
+    return generate(network, target, style)

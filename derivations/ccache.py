@@ -1,4 +1,4 @@
-"""Where compiled C libraries are kept, so that no one else can plant one.
+"""Where compiled C libraries (and generated sources) are kept, so that no one else can plant one.
 
 Loading a shared library runs its code, so a library is loaded only from a
 directory that belongs to the user and that no one else can write to (nor
@@ -7,7 +7,9 @@ unless sticky, as ``/tmp`` is).  Beside each library ``nn_<hash>.so`` lies its
 record ``nn_<hash>.json``, written after the library and atomically: the
 library's SHA-256 and the key of what it was built from.  :func:`lookup`
 checks both before the library may be loaded; a damaged or foreign entry is
-removed, so the caller builds it again.
+removed, so the caller builds it again.  Generated sources
+(:mod:`derivations.sourcecache`) are kept the same way, beside the libraries
+in a directory of their own (:data:`KINDS`).
 
 Where: ``$NNDERIVE_CACHE/c`` if set (unusable is an error, never silently
 elsewhere), else ``$XDG_CACHE_HOME/nnderive/c`` or ``~/.cache/nnderive/c``;
@@ -35,53 +37,56 @@ from pathlib import Path
 
 #: the record's format; a record of another format is treated as damaged
 FORMAT = 1
+#: what is kept: the directory under the cache root -> what messages call that cache
+KINDS = {"c": "C library", "sources": "generated-source"}
 
 
 class CacheError(RuntimeError):
     """The cache directory cannot be used safely; the message says which and why, in one line."""
 
 
-def cache_dir():
-    """The directory compiled libraries go to: ours alone, created on demand."""
+def cache_dir(kind="c"):
+    """The directory entries of ``kind`` (:data:`KINDS`) go to: ours alone, created on demand."""
     explicit = os.environ.get("NNDERIVE_CACHE")
     if explicit:  # the user chose it: use it or say why not, never silently elsewhere
-        return private_dir(Path(explicit) / "c", f"NNDERIVE_CACHE={explicit}")
+        return private_dir(Path(explicit) / kind, f"NNDERIVE_CACHE={explicit}", kind)
     xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    default = Path(xdg) / "nnderive" / "c"
+    default = Path(xdg) / "nnderive" / kind
     try:
-        return private_dir(default)
+        return private_dir(default, kind=kind)
     except CacheError as error:
         if not isinstance(error.__cause__, OSError):
             raise  # it exists but is not safely ours: say so rather than hide it
     # a read-only home, say: the temporary directory, if no one took our name there first
     try:
-        return private_dir(Path(tempfile.gettempdir()) / f"nnderive-{_uid()}" / "c")
+        return private_dir(Path(tempfile.gettempdir()) / f"nnderive-{_uid()}" / kind, kind=kind)
     except CacheError:
-        return _fresh_private_dir()
+        return _fresh_private_dir(kind)
 
 
-def private_dir(path, what=None):
+def private_dir(path, what=None, kind="c"):
     """``path`` as a directory only the current user can write to, created (0700) if missing.
 
-    Raises :class:`CacheError` naming ``what`` (default: the path) if it
-    cannot be created, or if it or a parent is another user's or writable by
-    others.
+    Raises :class:`CacheError` naming ``what`` (default: the path) and the
+    cache of ``kind`` if it cannot be created, or if it or a parent is another
+    user's or writable by others.
     """
     what = what or str(path)
+    cache = KINDS[kind]
     path = Path(os.path.abspath(path))
     existing = path
     while not os.path.lexists(existing):
         existing = existing.parent
     problem = _unsafe_ancestors(Path(os.path.realpath(existing)), itself=True)
     if problem:  # nothing is made inside a directory someone else controls
-        raise CacheError(f"refusing the C library cache {what}: {problem}")
+        raise CacheError(f"refusing the {cache} cache {what}: {problem}")
     try:
         _make_dirs(path)
     except OSError as error:
-        raise CacheError(f"cannot use {what} as the C library cache: {error.strerror or error}") from error
+        raise CacheError(f"cannot use {what} as the {cache} cache: {error.strerror or error}") from error
     problem = unsafe(path)
     if problem:
-        raise CacheError(f"refusing the C library cache {what}: {problem}")
+        raise CacheError(f"refusing the {cache} cache {what}: {problem}")
     return path
 
 
@@ -146,8 +151,8 @@ def _make_dirs(path):
         os.chmod(directory, 0o700)  # mkdir's mode is masked by the umask, which may be anything
 
 
-def _fresh_private_dir():
-    path = Path(tempfile.mkdtemp(prefix="nnderive-c-"))  # 0700, ours: mkdtemp makes a new name
+def _fresh_private_dir(kind="c"):
+    path = Path(tempfile.mkdtemp(prefix=f"nnderive-{kind}-"))  # 0700, ours: mkdtemp makes a new name
     atexit.register(shutil.rmtree, path, ignore_errors=True)
     return path
 
@@ -156,38 +161,58 @@ def _uid():
     return os.getuid() if hasattr(os, "getuid") else 0
 
 
-# --- the entries: a library and its record ----------------------------------------------------
+# --- the entries: a file (a library, a source) and its record -------------------------------------
 
 
-def entry(directory, name):
-    """``(library path, record path)`` of the entry ``name`` in ``directory``."""
-    return Path(directory) / f"{name}.so", Path(directory) / f"{name}.json"
+def network_key(network):
+    """What a cached entry must have been built for: the network, spelled out.
+
+    >>> from derivations import Network
+    >>> network_key(Network.parse("2-3-1", "tanh"))
+    'network 2-3-1 (tanh, tanh) mse'
+    """
+    return f"network {network.spec} ({', '.join(network.activations)}) {network.loss}"
 
 
-def lookup(directory, name, key):
-    """The library ``name`` if it is whole, ours, and built from ``key``; else ``None``.
+def entry(directory, name, suffix=".so"):
+    """``(file path, record path)`` of the entry ``name`` in ``directory``."""
+    return Path(directory) / f"{name}{suffix}", Path(directory) / f"{name}.json"
+
+
+def lookup(directory, name, key, suffix=".so"):
+    """The library (or other file) ``name`` if it is whole, ours, and built from ``key``; else ``None``.
 
     Anything else under that name (a truncated or empty file, text, a
     directory, a library for another network, a file of another user) is
     removed, so the caller builds the library again.
     """
-    library, record = entry(directory, name)
-    if not (os.path.lexists(library) or os.path.lexists(record)):
+    return None if read(directory, name, key, suffix) is None else entry(directory, name, suffix)[0]
+
+
+def read(directory, name, key, suffix=".so"):
+    """The bytes of the entry ``name`` if it is whole, ours, and built from ``key``; else ``None``.
+
+    The bytes returned are the ones whose checksum was verified; a damaged or
+    foreign entry is removed, as by :func:`lookup`.
+    """
+    path, record = entry(directory, name, suffix)
+    if not (os.path.lexists(path) or os.path.lexists(record)):
         return None
-    if _verified(library, record, key):
-        return library
-    discard(directory, name)
-    return None
+    data = _verified(path, record, key)
+    if data is None:
+        discard(directory, name, suffix)
+    return data
 
 
-def _verified(library, record, key):
+def _verified(path, record, key):
     try:
         expected = json.loads(_read_own(record, limit=1 << 16))
-        digest = hashlib.sha256(_read_own(library)).hexdigest()
+        data = _read_own(path)
     except (OSError, ValueError):
-        return False
-    return (isinstance(expected, dict) and expected.get("format") == FORMAT and expected.get("key") == key
-            and expected.get("sha256") == digest)
+        return None
+    whole = (isinstance(expected, dict) and expected.get("format") == FORMAT and expected.get("key") == key
+             and expected.get("sha256") == hashlib.sha256(data).hexdigest())
+    return data if whole else None
 
 
 def _read_own(path, limit=None):
@@ -213,12 +238,31 @@ def store(directory, name, built, key):
     library, record = entry(directory, name)
     os.chmod(built, 0o700)  # the compiler's mode follows the umask
     digest = hashlib.sha256(Path(built).read_bytes()).hexdigest()
-    if os.path.isdir(library) and not os.path.islink(library):
-        shutil.rmtree(library)
+    _clear(library)
     os.replace(built, library)
-    text = json.dumps({"format": FORMAT, "library": library.name, "sha256": digest, "key": key}, indent=1)
-    write_private(record, text.encode())
+    _write_record(record, library, digest, key)
     return library
+
+
+def store_data(directory, name, data, key, suffix):
+    """Keep the bytes ``data`` (a 0600 file) as the entry ``name``, then its record; the file's path."""
+    path, record = entry(directory, name, suffix)
+    _clear(path)
+    write_private(path, data)
+    _write_record(record, path, hashlib.sha256(data).hexdigest(), key)
+    return path
+
+
+def _clear(path):
+    """Make room for an entry's file: a directory under its name goes (the cache is ours, so we may)."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+
+
+def _write_record(record, path, digest, key):
+    # written last, so a record always describes a whole file
+    text = json.dumps({"format": FORMAT, "library": path.name, "sha256": digest, "key": key}, indent=1)
+    write_private(record, text.encode())
 
 
 def write_private(path, data):
@@ -234,9 +278,20 @@ def write_private(path, data):
             os.unlink(tmp)
 
 
-def discard(directory, name):
+def prune(directory, stale, suffix=".so"):
+    """Remove every entry whose record's key ``stale(key)`` calls stale, or whose record cannot be read."""
+    for record in Path(directory).glob("*.json"):
+        try:
+            what = json.loads(_read_own(record, limit=1 << 16)).get("key")
+        except (OSError, ValueError, AttributeError):
+            what = None
+        if not isinstance(what, str) or stale(what):
+            discard(directory, record.stem, suffix)
+
+
+def discard(directory, name, suffix=".so"):
     """Remove the entry ``name``, whatever is there (the directory is ours, so we may)."""
-    for path in entry(directory, name):
+    for path in entry(directory, name, suffix):
         try:
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path)

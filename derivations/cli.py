@@ -7,7 +7,10 @@ line on stderr with exit status 2, never a traceback.
 
 This module imports nothing heavy at its top: the console script imports it
 and calls :func:`main`, and only inside :func:`main` can a Ctrl-C during the
-import of SymPy and numpy end the command quietly (exit status 130).  SIGTERM
+import of SymPy and numpy end the command quietly (exit status 130).  Nor do
+the command modules, whose run functions import what they need: ``nnderive
+--help`` loads neither SymPy nor numpy, a subcommand's ``--help`` no SymPy,
+and only the named subcommand's options are built.  SIGTERM
 and SIGHUP become an exception too, so that temporary files and a running
 compiler are cleaned up as for Ctrl-C (exit status 128 + the signal).
 """
@@ -85,8 +88,13 @@ def _nearest(word, choices):
     return f"; did you mean {close[0]}?" if close else ""
 
 
-def build_parser():
-    """The ``nnderive`` parser; ``.commands`` holds the subcommands' parsers by name."""
+def build_parser(command=None):
+    """The ``nnderive`` parser; ``.commands`` holds the subcommands' parsers by name.
+
+    Given a ``command`` name, only that subcommand gets its options (another
+    one's may need numpy to list its choices); ``""`` gives none, which is
+    all ``nnderive --help`` and plain ``nnderive`` need.
+    """
     from derivations import __version__
     from derivations.commands import COMMANDS
 
@@ -104,14 +112,15 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands = {}
     for module in COMMANDS:
-        command = sub.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION)
-        module.add_arguments(command)
+        subparser = sub.add_parser(module.NAME, help=module.HELP, description=module.DESCRIPTION)
+        if command is None or command == module.NAME:
+            module.add_arguments(subparser)
         # every --help ends with examples, after the module's own notes
-        notes = getattr(module, "EPILOG", None) or command.epilog
-        command.epilog = (notes + "\n\n" if notes else "") + "examples:\n" + module.EXAMPLES
-        command.formatter_class = HelpFormatter
-        command.set_defaults(run=module.run)
-        commands[module.NAME] = command
+        notes = getattr(module, "EPILOG", None) or subparser.epilog
+        subparser.epilog = (notes + "\n\n" if notes else "") + "examples:\n" + module.EXAMPLES
+        subparser.formatter_class = HelpFormatter
+        subparser.set_defaults(run=module.run)
+        commands[module.NAME] = subparser
     parser.commands = commands
     return parser
 
@@ -135,11 +144,14 @@ def _main(argv):
         return 2
     try:
         try:
-            from derivations.commands import overview
+            from derivations.commands import COMMANDS, overview
 
-            parser = build_parser()
+            argv = sys.argv[1:] if argv is None else list(argv)
+            # the command is the first word that is not an option (nnderive itself takes no option values)
+            named = next((word for word in argv if not word.startswith("-")), None)
+            parser = build_parser(named if named in {module.NAME for module in COMMANDS} else "")
             try:
-                args, extras = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+                args, extras = parser.parse_known_args(argv)
                 if extras and isinstance(getattr(args, "params", None), list) and not any(
                     word.startswith("-") for word in extras
                 ):  # derive w1 --at alice b3: parameter names on both sides of an option

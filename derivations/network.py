@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from derivations.errors import Argument, NnderiveError
-from derivations.rules import ACTIVATIONS, LOSSES
+from derivations.rules import ACTIVATION_NAMES, LOSS_NAMES, LOSS_OUTPUTS  # the names: no SymPy to check a network
 
 
 class NetworkError(NnderiveError):
@@ -90,12 +90,12 @@ class Network:
             raise NetworkError(f"activation must be a name or a sequence of names, got {activation!r}",
                                argument="activation")
         if self.output_activation is not None:
-            _check_name("output_activation", self.output_activation, ACTIVATIONS)
+            _check_name("output_activation", self.output_activation, ACTIVATION_NAMES)
             activation = activation[:-1] + (self.output_activation,)
         for name in activation:
-            _check_name("activation", name, ACTIVATIONS)
-        _check_name("loss", self.loss, LOSSES)
-        required = LOSSES[self.loss].output_activation
+            _check_name("activation", name, ACTIVATION_NAMES)
+        _check_name("loss", self.loss, LOSS_NAMES)
+        required = LOSS_OUTPUTS[self.loss]
         if required is not None and activation[-1] != required:
             raise NetworkError(f"loss {self.loss!r} needs a {required} output layer, not {activation[-1]!r} (set ",
                                Argument("output_activation", required), ")", argument="output_activation")

@@ -9,6 +9,10 @@ Backends (:data:`BACKENDS`):
 ``c``
     The generated C, compiled with the system's compiler (:mod:`derivations.cbuild`).
 
+The generated code is kept between runs (:mod:`derivations.sourcecache`):
+training with code already generated for the network derives nothing and
+does not load SymPy.
+
 Every backend runs the article's loop (every epoch, one SGD step per sample,
 in order) from the same initial parameters: a standard normal draw, in
 parameter order, from ``numpy.random.default_rng(seed)``, exactly the draw
@@ -30,18 +34,17 @@ import math
 import numbers
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 import nncore
-from derivations import cbuild
+from derivations import cbuild, sourcecache
 from derivations.asciinum import NUMBER, why_not_a_number
-from derivations.chain import derive
-from derivations.codegen import load
 from derivations.errors import Argument, NnderiveError
+from derivations.naming import param_names, sample_names
 from derivations.network import article_network, require_network
-from derivations.numeric import as_finite_array
-from derivations.rules import ACTIVATIONS
+from derivations.rules import BOUNDS
 
 #: the backends and what they run
 BACKENDS = {
@@ -108,13 +111,20 @@ def get_backend(name, network=None, style=None):
     if name == "handwritten":
         return Handwritten(network)
     if name in ("python", "numpy"):
-        return load(network, name, style)
+        return _module(network, name, style)
     if name == "c":
         try:
             return cbuild.load(network, style=style)
         except (cbuild.CompilerNotFound, cbuild.CompileError, cbuild.CacheError) as error:
             raise TrainingError(f"the c backend is not available: {error}") from None
     raise TrainingError(f"unknown backend {name!r} (choose from: {', '.join(BACKENDS)})")
+
+
+@lru_cache(maxsize=64)
+def _module(network, target, style):
+    """The generated module; its source is kept between runs, so a second run derives nothing."""
+    source = sourcecache.source(network, target, style, cbuild._generate)
+    return sourcecache.load_module(source, f"nnderive_{target}_{style or 'auto'}_{network.spec.replace('-', '_')}")
 
 
 @dataclass(frozen=True)
@@ -129,22 +139,26 @@ class Training:
     initial: tuple
     params: tuple
     history: tuple  # the mean loss over the samples after each epoch
+    style: object = None  # of the generated code (None: chosen by the network's size)
 
     @property
     def named_params(self):
         """``{"w1": ..., ...}``: the trained parameters by name."""
-        return dict(zip((p.name for p in derive(self.network).params), self.params))
+        return dict(zip(param_names(self.network.n_weights, self.network.n_biases), self.params))
 
     def predict(self, X):
         """The trained network's outputs for every row of ``X``."""
-        return np.asarray(get_backend(self.backend, self.network).predict(list(self.params), X))
+        return np.asarray(get_backend(self.backend, self.network, self.style).predict(list(self.params), X))
 
 
 def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_rate=0.1,
-          seed=None, params=None, every=0, report=None):
+          seed=None, params=None, every=0, report=None, style=None):
     """Train ``network`` (default: the article's) on ``X``, ``y`` with the article's SGD.
 
-    ``X``, ``y`` default to the article's four people.  ``params`` (in
+    ``X``, ``y`` default to the article's four people.  ``style`` is the
+    generated code's (``"scalar"`` or ``"layers"``, as in
+    :func:`derivations.codegen.generate`; None: chosen by the network's
+    size); every style takes the same steps, float rounding apart.  ``params`` (in
     parameter order) default to :func:`initial_params` of ``seed``.  With
     ``every`` and ``report``, ``report(epoch, loss)`` is called as training
     goes, for epochs 0, every, 2*every, ... (the article prints every 10th).
@@ -161,7 +175,10 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
         raise TrainingError(f"every must be a whole number of at least 0, got {every!r}")
     if params is None and (isinstance(seed, (bool, float, str)) or not _seeds(seed)):
         raise TrainingError(f"seed must be a whole number of at least 0 (or a numpy Generator), got {seed!r}")
-    runner = get_backend(backend, network)
+    if style is not None and backend == "handwritten":
+        raise TrainingError("the handwritten backend is the article's own code; a style belongs to generated code "
+                            "(the python, numpy or c backend)", argument="style")
+    runner = get_backend(backend, network, style)
     start = list(params) if params is not None else initial_params(network, seed)
     if len(start) != network.n_params:
         raise TrainingError(f"params must hold {network.n_params} numbers, got {len(start)}")
@@ -188,7 +205,7 @@ def train(network=None, X=None, y=None, *, backend="python", epochs=1000, learn_
                     report(epoch, history[epoch])
         done += steps
     return Training(network, backend, seed, epochs, float(learn_rate), tuple(start), tuple(current),
-                    tuple(history))
+                    tuple(history), style)
 
 
 #: an output within this fraction of its range from a bound is saturated (the slope is below ~1e-6)
@@ -209,9 +226,9 @@ def saturation(result, X, y):
     True
     """
     activation = result.network.activations[-1]
-    if ACTIVATIONS[activation].bounds is None:  # an unbounded output never saturates
+    if BOUNDS[activation] is None:  # an unbounded output never saturates
         return None
-    low, high = ACTIVATIONS[activation].bounds
+    low, high = BOUNDS[activation]
     out = np.asarray(result.predict(X), dtype=float).reshape(len(X), -1)
     target = np.asarray(y, dtype=float).reshape(len(X), -1)
     at_bound = np.minimum(out - low, high - out) < SATURATED * (high - low)
@@ -264,7 +281,7 @@ def _data(network, X, y):
         return nncore.DATA.astype(float), nncore.ALL_Y_TRUES.astype(float)
     if X is None or y is None:
         raise TrainingError("give both X and y, or neither (the article's people)")
-    X, y = (as_finite_array(value, name, TrainingError) for name, value in (("X", X), ("y", y)))
+    X, y = (_finite(value, name) for name, value in (("X", X), ("y", y)))
     n_in, n_out = network.n_inputs, network.n_outputs
     if X.ndim != 2 or X.shape[1] != n_in or len(X) == 0:
         raise TrainingError(f"X must have one row per sample and {n_in} columns, got shape {X.shape}")
@@ -274,6 +291,19 @@ def _data(network, X, y):
     if y.shape != expected:
         raise TrainingError(f"y must have shape {expected} to match X, got {y.shape}")
     return X, y
+
+
+def _finite(value, name):
+    """``value`` as a float array of finite numbers, or a :class:`TrainingError` saying what is wrong."""
+    if value is None:  # numpy would make it a NaN
+        raise TrainingError(f"{name} is missing (None)")
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TrainingError(f"{name} must hold numbers only") from None
+    if not np.isfinite(array).all():
+        raise TrainingError(f"{name} holds NaN or infinity")
+    return array
 
 
 # --- samples from a CSV file -------------------------------------------------------------
@@ -319,8 +349,7 @@ def read_samples(path, network=None, max_rows=MAX_ROWS):
         raise TypeError(f"read_samples() takes a file name, not a {type(path).__name__}")
     if isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)) or max_rows < 1:
         raise TypeError(f"max_rows must be a whole number of at least 1, got {max_rows!r}")
-    d = derive(network)
-    names = [s.name for s in d.inputs + d.targets]
+    names = sample_names(network.n_inputs, network.n_outputs)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             values = _read_rows(handle, path, names, max_rows)

@@ -69,23 +69,19 @@ def test_a_closed_standard_output(tmp_path, args):
 
 
 def test_an_unwritable_plot_directory_is_found_before_training(capsys, monkeypatch):
-    import derivations.commands.train as command
-
     def never(*args, **kwargs):
         raise AssertionError("trained before checking --plot")
 
-    monkeypatch.setattr(command, "train", never)
+    monkeypatch.setattr("derivations.training.train", never)  # the command imports it when it runs
     # /proc exists and is a directory, but no file can be made in it (used to be found after training)
     assert_usage_error(capsys, "train", "--epochs", "200000", "--plot", "/proc/loss.png", match="cannot write /proc/loss.png")
 
 
 def test_an_unwritable_output_directory_is_found_before_the_work(capsys, monkeypatch):
-    import derivations.commands.codegen as command
-
     def never(*args, **kwargs):
         raise AssertionError("generated before checking -o")
 
-    monkeypatch.setattr(command, "generate", never)
+    monkeypatch.setattr("derivations.codegen.generate", never)  # the command imports it when it runs
     assert_usage_error(capsys, "codegen", "-o", "/proc/nn.py", match="cannot write /proc/nn.py")
 
 

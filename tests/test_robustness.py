@@ -164,12 +164,10 @@ def test_output_names_that_cannot_be_files(capsys, tmp_path, monkeypatch, output
 
 
 def test_an_existing_output_is_refused_before_the_work(capsys, tmp_path, monkeypatch):
-    import derivations.commands.derive as command
-
     def never(*args, **kwargs):
         raise AssertionError("derived before checking -o")
 
-    monkeypatch.setattr(command, "derive", never)
+    monkeypatch.setattr("derivations.chain.derive", never)  # the command imports it when it runs
     target = tmp_path / "chain.txt"
     target.write_text("mine")
     assert_usage_error(capsys, "derive", "-o", str(target), match="exists; use --force")

@@ -16,7 +16,6 @@ byte every time.
 ('w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3')
 """
 
-import types
 from functools import lru_cache
 
 from derivations.chain import derive
@@ -25,6 +24,7 @@ from derivations.codegen.base import command_line, network_options
 from derivations.codegen.layered import STYLES, choose_style, resolve_style
 from derivations.codegen.listing import CodegenError, Listing
 from derivations.network import require_network
+from derivations.sourcecache import load_module
 
 #: target name -> emitter (derivation -> source text)
 TARGETS = {
@@ -76,18 +76,6 @@ def generate(network=None, target="python", style=None):
 def _generate(network, target, style):
     emitters = LAYER_TARGETS if style == "layers" else TARGETS
     return emitters[target](derive(network))
-
-
-def load_module(source, name="nnderive_generated"):
-    """Run generated Python or numpy ``source`` as a fresh module and return it.
-
-    The source is our own output (never user text); it is compiled under a
-    file name that says where it came from, for readable tracebacks.
-    """
-    module = types.ModuleType(name)
-    module.__file__ = f"<{name}>"
-    exec(compile(source, module.__file__, "exec"), module.__dict__)
-    return module
 
 
 def load(network=None, target="python", style=None):

@@ -10,14 +10,19 @@ import argparse
 import json
 import sys
 
-from derivations.check import ARTICLE_TARGETS, KINDS, CheckError
-from derivations.check.compare import DEFAULT_RTOL
-from derivations.check.guard import DEFAULT_TIMEOUT
-from derivations.check.isolated import UserCodeFailed, run_in_child
-from derivations.errors import NnderiveError
 from derivations.commands.common import (
     UsageError, add_network_options, flag, network_from_args, parse_number, printable,
 )
+from derivations.errors import NnderiveError
+
+# The checker loads SymPy: --help reads these copies of its settings (tests/test_startup.py
+# checks each is the library's), and run() imports the checker itself.
+#: derivations.check.KINDS
+KINDS = ("auto", "gradient", "step", "class")
+#: derivations.check.compare.DEFAULT_RTOL
+DEFAULT_RTOL = 1e-6
+#: derivations.check.guard.DEFAULT_TIMEOUT
+DEFAULT_TIMEOUT = 60.0
 
 NAME = "check"
 HELP = "cross-check a hand-written backprop: which partial, which factor, which mistake"
@@ -111,6 +116,9 @@ def run(args):
 
 
 def _run(args):
+    from derivations.check import ARTICLE_TARGETS, CheckError
+    from derivations.check.isolated import UserCodeFailed, run_in_child
+
     network = network_from_args(args)
     if args.article:
         if args.target is not None:

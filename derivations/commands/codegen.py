@@ -4,7 +4,6 @@ Prints the source (or writes it with ``-o FILE``, never over an existing
 file without ``--force``).  The same command always gives the same bytes.
 """
 
-from derivations.codegen import STYLES, TARGETS, CodegenError, generate
 from derivations.commands.common import (
     UsageError,
     add_network_options,
@@ -13,6 +12,13 @@ from derivations.commands.common import (
     emit,
     network_from_args,
 )
+
+# derivations.codegen loads SymPy: --help reads these copies of its names (tests/test_startup.py
+# checks they are the library's), and run() imports the code generator itself.
+#: derivations.codegen.TARGETS, in its order
+TARGETS = ("python", "numpy", "c", "js")
+#: derivations.codegen.STYLES
+STYLES = ("scalar", "layers")
 
 NAME = "codegen"
 HELP = "generate standalone gradient code (numpy, Python, C, JavaScript)"
@@ -46,6 +52,8 @@ def add_arguments(parser):
 
 
 def run(args):
+    from derivations.codegen import CodegenError, generate
+
     network = network_from_args(args)
     check_output(args)  # now, not after generating code for a big network
     try:

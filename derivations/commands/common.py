@@ -11,7 +11,7 @@ import tempfile
 from derivations.asciinum import NUMBER, non_ascii
 from derivations.errors import Argument, NnderiveError
 from derivations.network import Network, NetworkError
-from derivations.rules import ACTIVATIONS, LOSSES
+from derivations.rules import ACTIVATION_NAMES, LOSS_NAMES
 
 #: the option that sets each argument of the library, where its name is not the flag's
 FLAGS = {"layers": "--net", "network": "--net", "params": "--param", "names": "--map"}
@@ -51,11 +51,11 @@ def add_network_options(parser):
                        help="layer sizes joined by '-', inputs first, e.g. 2-3-3-1 (default 2-2-1)")
     group.add_argument("--activation", default="sigmoid", metavar="NAME",
                        help=f"activation of every layer, or one per layer joined by ',' "
-                            f"({', '.join(ACTIVATIONS)}; default sigmoid)")
+                            f"({', '.join(ACTIVATION_NAMES)}; default sigmoid)")
     group.add_argument("--output-activation", default=None, metavar="NAME",
                        help="activation of the output layer, if different")
     group.add_argument("--loss", default="mse", metavar="NAME",
-                       help=f"loss ({', '.join(LOSSES)}; default mse)")
+                       help=f"loss ({', '.join(LOSS_NAMES)}; default mse)")
 
 
 #: the largest network the command line derives: beyond it SymPy needs minutes and gigabytes
@@ -95,7 +95,7 @@ def _name(text, option):
     name = text.strip().lower()
     if not name:
         raise UsageError(f"{option}: the name is empty (choose from: "
-                         f"{', '.join(LOSSES if option == '--loss' else ACTIVATIONS)})")
+                         f"{', '.join(LOSS_NAMES if option == '--loss' else ACTIVATION_NAMES)})")
     return name
 
 

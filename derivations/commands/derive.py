@@ -12,7 +12,6 @@ Examples::
 
 import re
 
-from derivations.chain import derive
 from derivations.commands.common import (
     UsageError,
     add_network_options,
@@ -24,8 +23,13 @@ from derivations.commands.common import (
     parse_numbers,
 )
 from derivations.errors import Argument
-from derivations.printing import OptionError, to_latex, to_markdown, to_text
-from derivations.printing.options import DEFAULT_DIGITS, VIEWS, list_names
+
+# The derivation and its printers load SymPy: --help reads these copies of the printers'
+# settings (tests/test_startup.py checks they are the library's), and run() imports them.
+#: derivations.printing.options.VIEWS
+VIEWS = ("scalar", "layers", "both")
+#: derivations.printing.options.DEFAULT_DIGITS
+DEFAULT_DIGITS = 3
 
 NAME = "derive"
 HELP = "print the chain-rule derivation (text, LaTeX, Markdown), with a worked example"
@@ -49,7 +53,8 @@ EXAMPLES = """\
   nnderive derive --view layers --at alice         the same in matrix form: BP1-BP4, the article's numbers
   nnderive derive --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce w1"""
 
-PRINTERS = {"text": to_text, "latex": to_latex, "markdown": to_markdown}
+#: the --format choices: each is derivations.printing's to_<format>
+PRINTERS = ("text", "latex", "markdown")
 #: "-2,-1,1" is a value here, not an option (argparse only knows "-2" and "-.5" as numbers)
 _NEGATIVE_VALUES = re.compile(r"^-\.?\d[\d.,eE+\- ]*$")
 _NAME = re.compile(r"[A-Za-z]+")
@@ -97,6 +102,10 @@ def add_arguments(parser):
 
 
 def run(args):
+    from derivations import printing
+    from derivations.chain import derive
+    from derivations.printing import OptionError
+
     network = network_from_args(args)
     check_output(args)  # now, not after deriving a big network
     d = derive(network)
@@ -123,7 +132,7 @@ def run(args):
     if args.digits is not None:
         options["digits"] = args.digits
     try:
-        output = PRINTERS[form](d, **options)
+        output = getattr(printing, f"to_{form}")(d, **options)
     except OptionError as error:
         message = error.spelled(flag)
         # a parameter is named as the user typed it (derive w9 or --param w9): the message says which
@@ -144,6 +153,8 @@ def emit_unicode(output, path=None, force=False, hint="; or use --format latex, 
 
 def _point(text, derivation):
     """A person's name as it is, or the numbers x1, ..., y_true parsed strictly."""
+    from derivations.printing.options import list_names
+
     if _NAME.fullmatch(text.strip()):
         return text.strip()
     names = [s.name for s in derivation.inputs + derivation.targets]

@@ -9,11 +9,16 @@ Graphviz's ``dot`` itself.
 
 import sys
 
-from derivations.chain import derive
 from derivations.commands.common import (
     UsageError, add_network_options, add_output_options, check_writable, emit, network_from_args, write_file,
 )
-from derivations.dot import FORMATS, LABELS, GraphvizError, render, to_dot
+
+# derivations.dot loads SymPy: --help reads these copies of its names (tests/test_startup.py
+# checks they are the library's), and run() imports it.
+#: derivations.dot.FORMATS, in its order
+FORMATS = ("svg", "png", "pdf")
+#: derivations.dot.LABELS
+LABELS = ("factors", "weights", "none")
 
 NAME = "graph"
 HELP = "draw the computation graph (Graphviz DOT), edges labelled with weights and local derivatives"
@@ -47,6 +52,9 @@ def add_arguments(parser):
 
 
 def run(args):
+    from derivations.chain import derive
+    from derivations.dot import GraphvizError, render, to_dot
+
     derivation = derive(network_from_args(args))
     if args.highlight is not None and args.highlight not in derivation.partials:
         net = derivation.network

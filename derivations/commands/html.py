@@ -7,7 +7,6 @@ Examples::
     nnderive html -o deep.html --net 2-3-3-1 --activation tanh --output-activation sigmoid --loss bce
 """
 
-from derivations.chain import derive
 from derivations.commands.common import (
     UsageError,
     add_network_options,
@@ -20,8 +19,6 @@ from derivations.commands.common import (
 )
 from derivations.commands.derive import _point
 from derivations.errors import Argument
-from derivations.page import build_page
-from derivations.printing import OptionError
 
 NAME = "html"
 HELP = "write the companion page: live maths, sliders, training (one self-contained HTML file)"
@@ -59,6 +56,10 @@ def derive_parser_numbers(parser):
 
 
 def run(args):
+    from derivations.chain import derive
+    from derivations.page import build_page
+    from derivations.printing import OptionError
+
     network = network_from_args(args)
     check_output(args)
     d = derive(network)

@@ -6,7 +6,6 @@ Examples::
 """
 
 from derivations.commands.common import add_output_options, check_output, emit
-from derivations.notebook import build_notebook
 
 NAME = "notebook"
 EXAMPLES = """\
@@ -24,6 +23,8 @@ def add_arguments(parser):
 
 
 def run(args):
+    from derivations.notebook import build_notebook
+
     check_output(args)
     emit(build_notebook(), args.output, args.force)
     return 0

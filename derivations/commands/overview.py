@@ -6,14 +6,8 @@ value of every partial from the symbolic derivation next to the article's
 hand-written backprop (:mod:`nncore`), and whether they agree.
 """
 
-import nncore
-from derivations.chain import derive
 from derivations.commands.derive import emit_unicode
 from derivations.network import article_network
-from derivations.printing.layout import describe
-from derivations.printing import (
-    text_chain, text_definitions, text_factor, text_partial, text_rules, text_written_out,
-)
 
 NAME = "overview"
 HELP = "the article's nine partials, checked on Alice (what plain 'nnderive' runs)"
@@ -43,6 +37,13 @@ def run(args):
 
 def render(compact=True):
     """The overview as text: the chains, the factors once, partials written out, the check on Alice."""
+    import nncore
+    from derivations.chain import derive
+    from derivations.printing import (
+        text_chain, text_definitions, text_factor, text_partial, text_rules, text_written_out,
+    )
+    from derivations.printing.layout import describe
+
     d = derive(article_network())
     lines = ["nnderive: the article's network (" + describe(d.network) + ")"]
     lines += [f"  {line}" for line in text_definitions(d)]

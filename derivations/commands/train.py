@@ -13,7 +13,6 @@ import re
 import secrets
 import sys
 
-import nncore
 from derivations.asciinum import non_ascii
 from derivations.commands.common import (
     UsageError,
@@ -24,7 +23,6 @@ from derivations.commands.common import (
     printable_line,
     write_file,
 )
-from derivations.training import BACKENDS, CSV_FORMAT, MAX_ROWS, TrainingError, read_samples, saturation, train
 
 NAME = "train"
 HELP = "train the article's network with a chosen backend"
@@ -47,6 +45,7 @@ MAX_EPOCHS = 10_000_000
 EXAMPLES = """\
   nnderive train --seed 0                        the article's network and data, a repeatable start
   nnderive train --seed 0 --backend c --plot loss.png
+  nnderive train --seed 0 --backend numpy --net 2-8-1 --style scalar
   nnderive train --net 2-3-1 --activation tanh --output-activation sigmoid --loss bce --seed 1
   nnderive train --net 3-4-2 --activation relu --output-activation identity --data examples/samples.csv"""
 
@@ -77,7 +76,14 @@ def _rate(text):
     return value
 
 
+#: the styles of generated code (derivations.codegen.STYLES; tests/test_startup.py checks they are the same)
+STYLES = ("scalar", "layers")
+
+
 def add_arguments(parser):
+    # numpy, not SymPy: the training module is imported for `nnderive train` only, not for `nnderive --help`
+    from derivations.training import BACKENDS, CSV_FORMAT, MAX_ROWS
+
     parser.add_argument("--epochs", type=_whole(1, MAX_EPOCHS), default=1000, metavar="N",
                         help=f"passes over the samples (default 1000, as the article; at most {MAX_EPOCHS:,})")
     parser.add_argument("--learn-rate", type=_rate, default=0.1, metavar="RATE",
@@ -87,6 +93,10 @@ def add_arguments(parser):
     parser.add_argument("--backend", choices=tuple(BACKENDS), default="python",
                         help="what runs the training: " + "; ".join(f"{k}: {v}" for k, v in BACKENDS.items())
                         + " (default python)")
+    parser.add_argument("--style", choices=STYLES, default=None,
+                        help="the style of the generated code (python, numpy, c): scalar, one line per weight as "
+                             "the article; layers (numpy, c), BP1-BP4 per layer. Default: what nnderive codegen "
+                             "picks, scalar up to 3 neurons per layer and 40 parameters, layers past that")
     parser.add_argument("--every", type=_whole(0), default=10, metavar="N",
                         help="print the loss every N epochs (default 10, as the article; 0: only at the end)")
     parser.add_argument("--data", metavar="FILE.csv", help="train on your own samples: " + CSV_FORMAT)
@@ -100,7 +110,14 @@ def add_arguments(parser):
 
 
 def run(args):
+    from derivations.training import BACKENDS, TrainingError, saturation, train
+
     network = network_from_args(args)
+    if args.backend == "handwritten" and args.style is not None:
+        raise UsageError("--style chooses the generated code's style; --backend handwritten is the article's own "
+                         "code: use --backend python, numpy or c")
+    if args.backend == "python" and args.style == "layers":
+        raise UsageError("--style layers exists for the numpy and c backends; --backend python is scalar only")
     if args.backend == "handwritten" and not network.is_article:
         raise UsageError(
             f"--backend handwritten is the article's 2-2-1 sigmoid network with mse only; "
@@ -114,7 +131,8 @@ def run(args):
     where = "the article's four people (Alice, Bob, Charlie, Diana)" if args.data is None else (
         f"{len(X)} sample{'s' if len(X) != 1 else ''} from {args.data}")
     print(printable_line(f"Training a {network.describe()} on {where}"))
-    print(f"backend {args.backend}: {BACKENDS[args.backend]}")
+    style = f" ({args.style} style)" if args.style else ""
+    print(f"backend {args.backend}: {BACKENDS[args.backend]}{style}")
     if args.backend == "c" and network.n_params > BIG_FOR_C:
         print(f"(the C of {network.n_params:,} parameters takes the compiler minutes and gigabytes the first "
               "time; it is cached after that, and --backend numpy starts at once)", flush=True)
@@ -126,12 +144,14 @@ def run(args):
 
     try:
         result = train(network, X, y, backend=args.backend, epochs=args.epochs, learn_rate=args.learn_rate,
-                       seed=seed, every=args.every, report=report if args.every else None)
+                       seed=seed, every=args.every, report=report if args.every else None, style=args.style)
     except TrainingError as error:
         raise UsageError(error) from None
     print(f"Loss after {args.epochs} epochs: {result.history[-1]:.6g}")
 
     if names is None:
+        import nncore
+
         people = (nncore.EMILY, nncore.FRANK)
         for person, value in zip(people, result.predict([p.x for p in people])):
             value = float(value)
@@ -149,6 +169,10 @@ def run(args):
 
 def _samples(args, network):
     """``(X, y, names)``: names is None for the article's people."""
+    import nncore
+    from derivations.naming import sample_names
+    from derivations.training import TrainingError, read_samples
+
     if args.data is not None:
         if not args.data.strip():
             raise UsageError("--data: the file name is empty")
@@ -158,10 +182,7 @@ def _samples(args, network):
             raise UsageError(error) from None
         return X, y, "data"
     if network.n_inputs != 2 or network.n_outputs != 1:
-        from derivations.chain import derive
-
-        d = derive(network)
-        columns = ", ".join(s.name for s in d.inputs + d.targets)
+        columns = ", ".join(sample_names(network.n_inputs, network.n_outputs))
         raise UsageError(
             f"the article's people have 2 inputs and 1 target, a {network.spec} network needs samples "
             f"with {network.n_inputs} inputs and {network.n_outputs} target{'s' if network.n_outputs != 1 else ''}: "

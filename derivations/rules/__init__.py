@@ -5,71 +5,45 @@ Each activation is one :class:`~derivations.rules.base.Activation` record in
 :class:`~derivations.rules.base.Loss` in :mod:`derivations.rules.losses`.
 Every other module looks rules up here; none names an activation.
 
+The records are SymPy functions, so they and the tables built from them
+(:mod:`derivations.rules.registry`) are loaded on first use; the names alone
+(:mod:`derivations.rules.names`) are here at once, for the commands that
+start without SymPy.
+
 >>> sorted(ACTIVATIONS)
 ['identity', 'leaky_relu', 'relu', 'sigmoid', 'softplus', 'tanh']
+>>> ACTIVATION_NAMES == tuple(ACTIVATIONS) and LOSS_NAMES == tuple(LOSSES)
+True
 >>> NUMPY_FUNCTIONS["d_softplus"] is NUMPY_FUNCTIONS["sigmoid"]      # softplus' is the sigmoid
 True
 >>> FUNCTIONS["d_tanh"].name, FUNCTIONS["tanh"].name
 ('tanh', 'tanh')
 """
 
-from derivations.rules.activations import (
-    ACTIVATIONS,
-    d_leaky_relu,
-    d_relu,
-    d_sigmoid,
-    d_softplus,
-    d_tanh,
-    leaky_relu,
-    relu,
-    sigmoid,
-    softplus,
-)
-from derivations.rules.base import Activation, ActivationFunction, Helper, Loss, Spelling
-from derivations.rules.losses import LOSSES
+from derivations.rules.names import ACTIVATION_NAMES, BOUNDS, LOSS_NAMES, LOSS_OUTPUTS
 
-#: numpy implementations of every activation function and derivative, by SymPy function name
-NUMPY_FUNCTIONS = {name: fn for a in ACTIVATIONS.values() for name, fn in a.numpy.items()}
-
-#: SymPy function name (sigmoid, d_sigmoid, tanh, ...) -> the activation it belongs to
-FUNCTIONS = {f.__name__: a for a in ACTIVATIONS.values() for f in a.functions}
-
-
-def is_derivative(function_name):
-    """True for the name of an activation's derivative (``d_sigmoid``), False for the function itself."""
-    derivative = FUNCTIONS[function_name].derivative
-    return derivative is not None and derivative.__name__ == function_name
-
-
-def helper_calls(target):
-    """``{SymPy function name: what code of target calls}`` over every activation."""
-    calls = {}
-    for a in ACTIVATIONS.values():
-        for name, called in a.calls.items():
-            calls[name] = called if isinstance(called, str) else called[target]
-    return calls
-
-
-def helper_sources(target):
-    """``{helper name: Helper}`` of ``target`` over every activation, in the order they are written."""
-    return {name: h for a in ACTIVATIONS.values() for name, h in a.helpers.get(target, {}).items()}
-
-
-def to_explicit(expr):
-    """Rewrite our activation functions with SymPy's own (exp, log, Max, ...).
-
-    >>> from sympy import Symbol, exp
-    >>> s = Symbol("s")
-    >>> to_explicit(sigmoid(s)) == 1 / (1 + exp(-s))
-    True
-    """
-    return expr.replace(lambda e: isinstance(e, ActivationFunction), lambda e: e.explicit())
-
-
-__all__ = [
+#: what the registry provides, loaded on first use
+_REGISTRY = (
     "ACTIVATIONS", "FUNCTIONS", "LOSSES", "NUMPY_FUNCTIONS",
     "Activation", "ActivationFunction", "Helper", "Loss", "Spelling",
     "d_leaky_relu", "d_relu", "d_sigmoid", "d_softplus", "d_tanh",
     "leaky_relu", "relu", "sigmoid", "softplus",
     "helper_calls", "helper_sources", "is_derivative", "to_explicit",
-]
+)
+
+
+def __getattr__(name):
+    if name not in _REGISTRY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from derivations.rules import registry
+
+    value = getattr(registry, name)
+    globals()[name] = value  # once loaded, an ordinary attribute
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_REGISTRY))
+
+
+__all__ = ["ACTIVATION_NAMES", "BOUNDS", "LOSS_NAMES", "LOSS_OUTPUTS", *_REGISTRY]
