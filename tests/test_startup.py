@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CHILD_WARNINGS, require_root, require_tool, run_cli
+from conftest import CHILD_WARNINGS, installed_nnderive, require_root, require_tool, run_cli
 
 from derivations import Network, derive, sourcecache
 from derivations.codegen import generate
@@ -107,9 +107,7 @@ def test_a_cached_training_gives_exactly_the_numbers_of_an_uncached_one(tmp_path
 
 def test_the_cli_starts_without_sympy_elsewhere_and_installed(tmp_path):
     # the console script, from another directory: what a user types, twice
-    script = Path(sys.executable).parent / "nnderive"
-    if not script.exists():
-        pytest.skip("nnderive is not installed beside this Python")
+    script = installed_nnderive()
     env = {**os.environ, "NNDERIVE_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT),
            "PYTHONWARNINGS": CHILD_WARNINGS, "PYTHONVERBOSE": "1"}
     for expected in (True, False):
