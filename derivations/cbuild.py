@@ -280,16 +280,13 @@ const long nn_n_outputs = NN_N_OUTPUTS;
 
 @lru_cache(maxsize=32)
 def _load(network, directory, style):
-    from derivations.naming import param_names
-
     compiler = find_compiler()  # no compiler: say so before deriving anything
     source = sourcecache.source(network, "c", style, _generate) + CONSTANTS
     expected = (network.n_params, network.n_inputs, network.n_outputs)
     for attempt in range(2):
         path = compile_source(source, directory, compiler, key=network_key(network))
         try:
-            library = CLibrary(path, param_names(network.n_weights, network.n_biases), expected[1], expected[2],
-                               source)
+            library = CLibrary(path, network.param_names, expected[1], expected[2], source)
         except (OSError, AttributeError):  # not a library, or not one of ours
             library = None
         if library is not None and library.constants() == expected:

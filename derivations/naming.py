@@ -125,27 +125,3 @@ def words(items, word="and"):
 def separator(i, n):
     """What follows item ``i`` of ``n`` in a sentence that lists them: ``, ``, `` and `` or ``.``."""
     return "." if i == n - 1 else " and " if i == n - 2 else ", "
-
-
-# --- the network's own names: its parameters and the columns of a sample ---------------------------
-
-
-def param_names(n_weights, n_biases):
-    """The parameters in the order every function takes them: all weights, then all biases.
-
-    (What :mod:`derivations.graph` names them, known without deriving anything.)
-
-    >>> param_names(6, 3)
-    ['w1', 'w2', 'w3', 'w4', 'w5', 'w6', 'b1', 'b2', 'b3']
-    """
-    return [f"w{i}" for i in range(1, n_weights + 1)] + [f"b{i}" for i in range(1, n_biases + 1)]
-
-
-def sample_names(n_inputs, n_outputs):
-    """The columns of one sample: the inputs, then the target (``y_true``) or targets (``y_true1``, ...).
-
-    >>> sample_names(2, 1), sample_names(1, 2)
-    (['x1', 'x2', 'y_true'], ['x1', 'y_true1', 'y_true2'])
-    """
-    targets = ["y_true"] if n_outputs == 1 else [f"y_true{k}" for k in range(1, n_outputs + 1)]
-    return [f"x{i}" for i in range(1, n_inputs + 1)] + targets

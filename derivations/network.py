@@ -152,6 +152,18 @@ class Network:
                 + tuple(f"b{k}" for k in range(1, self.n_biases + 1)))
 
     @property
+    def sample_names(self):
+        """The columns of one sample: the inputs, then the target ``y_true`` (or ``y_true1``, ... for several).
+
+        Known from the sizes alone, as :attr:`param_names` (a samples file is read without deriving).
+
+        >>> Network((2, 2, 1)).sample_names, Network((1, 2)).sample_names
+        (('x1', 'x2', 'y_true'), ('x1', 'y_true1', 'y_true2'))
+        """
+        targets = ("y_true",) if self.n_outputs == 1 else tuple(f"y_true{k}" for k in range(1, self.n_outputs + 1))
+        return tuple(f"x{k}" for k in range(1, self.n_inputs + 1)) + targets
+
+    @property
     def spec(self):
         """The sizes as the command line writes them, e.g. ``'2-2-1'``."""
         return "-".join(map(str, self.layers))

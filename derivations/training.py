@@ -42,7 +42,6 @@ import nncore
 from derivations import cbuild, sourcecache
 from derivations.asciinum import NUMBER, why_not_a_number
 from derivations.errors import Argument, NnderiveError
-from derivations.naming import param_names, sample_names
 from derivations.network import article_network, require_network
 from derivations.rules import BOUNDS
 
@@ -144,7 +143,7 @@ class Training:
     @property
     def named_params(self):
         """``{"w1": ..., ...}``: the trained parameters by name."""
-        return dict(zip(param_names(self.network.n_weights, self.network.n_biases), self.params))
+        return dict(zip(self.network.param_names, self.params))
 
     def predict(self, X):
         """The trained network's outputs for every row of ``X``."""
@@ -349,7 +348,7 @@ def read_samples(path, network=None, max_rows=MAX_ROWS):
         raise TypeError(f"read_samples() takes a file name, not a {type(path).__name__}")
     if isinstance(max_rows, bool) or not isinstance(max_rows, (int, np.integer)) or max_rows < 1:
         raise TypeError(f"max_rows must be a whole number of at least 1, got {max_rows!r}")
-    names = sample_names(network.n_inputs, network.n_outputs)
+    names = list(network.sample_names)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             values = _read_rows(handle, path, names, max_rows)

@@ -18,7 +18,6 @@ from conftest import CHILD_WARNINGS, installed_nnderive, require_root, require_t
 from derivations import Network, derive, sourcecache
 from derivations.codegen import generate
 from derivations.commands import COMMANDS
-from derivations.naming import param_names, sample_names
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -271,8 +270,8 @@ def test_the_commands_copies_of_the_librarys_choices_are_the_librarys():
                          ids=lambda n: n.spec)
 def test_the_names_known_without_a_derivation_are_the_derivations(network):
     d = derive(network)
-    assert param_names(network.n_weights, network.n_biases) == [p.name for p in d.params]
-    assert sample_names(network.n_inputs, network.n_outputs) == [s.name for s in d.inputs + d.targets]
+    assert list(network.param_names) == [p.name for p in d.params]
+    assert list(network.sample_names) == [s.name for s in d.inputs + d.targets]
 
 
 # --- nnderive train --style ----------------------------------------------------------------------

@@ -170,7 +170,6 @@ def run(args):
 def _samples(args, network):
     """``(X, y, names)``: names is None for the article's people."""
     import nncore
-    from derivations.naming import sample_names
     from derivations.training import TrainingError, read_samples
 
     if args.data is not None:
@@ -182,7 +181,7 @@ def _samples(args, network):
             raise UsageError(error) from None
         return X, y, "data"
     if network.n_inputs != 2 or network.n_outputs != 1:
-        columns = ", ".join(sample_names(network.n_inputs, network.n_outputs))
+        columns = ", ".join(network.sample_names)
         raise UsageError(
             f"the article's people have 2 inputs and 1 target, a {network.spec} network needs samples "
             f"with {network.n_inputs} inputs and {network.n_outputs} target{'s' if network.n_outputs != 1 else ''}: "
