@@ -23,6 +23,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from derivations.arrays import finite_array
 from derivations.errors import NnderiveError
 from derivations.layer_values import LayerNumbers
 from derivations.naming import partial_name
@@ -405,17 +406,5 @@ def _substitute(expr, table):
 
 
 def as_finite_array(value, name, error=InputError):
-    """``value`` as a float array of finite numbers, or ``error`` saying what is wrong with ``name``."""
-    if value is None:  # numpy would make it a NaN
-        raise error(f"{name} is missing (None)")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise error(f"{name} must hold numbers only") from None
-    # a finite sum means finite entries (NaN and infinity carry through a sum); one pass, no mask
-    # array.  Only a sum that overflows, or a bad entry, needs the entry-by-entry look.
-    with np.errstate(over="ignore", invalid="ignore"):
-        finite = np.isfinite(np.add.reduce(array, axis=None))
-    if not finite and not np.all(np.isfinite(array)):
-        raise error(f"{name} holds NaN or infinity")
-    return array
+    """``value`` as a float array of finite numbers, or ``error`` (an :class:`InputError`) naming ``name``."""
+    return finite_array(value, name, error)

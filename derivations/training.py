@@ -40,6 +40,7 @@ import numpy as np
 
 import nncore
 from derivations import cbuild, sourcecache
+from derivations.arrays import finite_array
 from derivations.asciinum import NUMBER, why_not_a_number
 from derivations.errors import Argument, NnderiveError
 from derivations.network import article_network, require_network
@@ -294,15 +295,7 @@ def _data(network, X, y):
 
 def _finite(value, name):
     """``value`` as a float array of finite numbers, or a :class:`TrainingError` saying what is wrong."""
-    if value is None:  # numpy would make it a NaN
-        raise TrainingError(f"{name} is missing (None)")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise TrainingError(f"{name} must hold numbers only") from None
-    if not np.isfinite(array).all():
-        raise TrainingError(f"{name} holds NaN or infinity")
-    return array
+    return finite_array(value, name, TrainingError)
 
 
 # --- samples from a CSV file -------------------------------------------------------------
