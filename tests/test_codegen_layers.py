@@ -112,7 +112,8 @@ def test_the_generated_code_reads_like_the_four_equations():
     bce = generate(Network((2, 4, 1), loss="bce"), "numpy")
     assert "delta_2 = A_2 - Y" in bce  # bce on a sigmoid: f' cancels
     c_source = generate(ARTICLE, "c", "layers")
-    assert "const double (*W)[N_1] = (const double (*)[N_1])(params + W_2_AT);" in c_source
+    # BP2 as one product with W_2 read in place as its transpose (row step 1, column step N_1)
+    assert "matrix_times(q->delta_1[0], params + W_2_AT, 1, N_1, q->delta_2[0], N_1, N_2, cols);" in c_source
     for equation in ("BP1", "BP2", "BP3", "BP4"):
         assert equation in numpy_source and equation in c_source
 
@@ -199,3 +200,37 @@ def test_train_a_wide_network_with_the_layered_c(tmp_path):
     expected = train(Network((2, 16, 16, 1)), backend="numpy", epochs=300, seed=3)  # the layered numpy
     np.testing.assert_allclose(run.history, expected.history, rtol=1e-10)
     assert f"Loss after 300 epochs: {run.history[-1]:.4g}" in result.stdout
+
+
+@pytest.mark.parametrize("network", [Network((3, 5, 7, 2), ("tanh", "relu", "sigmoid"), loss="bce"),
+                                     Network((1, 9, 1), "softplus", "identity")], ids=lambda n: n.describe())
+def test_the_c_kernels_without_vector_types_give_the_same_bits(tmp_path, rng, network):
+    """-DNN_PLAIN_C builds the kernels from plain loops (a compiler without GCC's vector types does
+    the same); lane by lane they do the vector code's operations in its order, so the same numbers.
+    The sizes leave partial tiles at every edge (5 and 7 rows, odd columns)."""
+    compiler = require_tool("cc")
+    source = generate(network, "c", "layers") + cbuild.CONSTANTS
+    d = derive(network)
+    libraries = []
+    for extra in ([], ["-DNN_PLAIN_C"]):
+        path = cbuild.compile_source(source, tmp_path / ("plain" if extra else "vector"), compiler=[compiler, *extra])
+        libraries.append(cbuild.CLibrary(path, [p.name for p in d.params], network.n_inputs, network.n_outputs,
+                                         source))
+    params = rng.normal(scale=0.7, size=network.n_params)
+    X = rng.normal(size=(77, network.n_inputs))  # a partial block of lanes at the end
+    y = rng.integers(0, 2, size=(77, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    vector, plain = (library.gradients(params, X, y) for library in libraries)
+    assert np.array_equal(vector, plain)
+    expected = load(network, "numpy", "layers").gradients(params, X, y)
+    np.testing.assert_allclose(vector, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_the_c_vector_kernels_are_built_for_avx2_and_any_cpu(tmp_path):
+    """On x86-64 Linux the kernels get a clone per CPU kind; the library runs on any x86-64."""
+    compiler = require_tool("cc")
+    if os.uname().machine != "x86_64" or not Path("/lib/x86_64-linux-gnu").exists():
+        pytest.skip("target clones are made on x86-64 with glibc only")
+    path = cbuild.compile_source(generate(Network((2, 8, 1)), "c", "layers"), tmp_path, compiler=[compiler])
+    symbols = subprocess.run(["nm", str(path)], capture_output=True, text=True).stdout
+    assert "matrix_times.avx2" in symbols and "matrix_times.default" in symbols
