@@ -234,3 +234,29 @@ def test_the_c_vector_kernels_are_built_for_avx2_and_any_cpu(tmp_path):
     path = cbuild.compile_source(generate(Network((2, 8, 1)), "c", "layers"), tmp_path, compiler=[compiler])
     symbols = subprocess.run(["nm", str(path)], capture_output=True, text=True).stdout
     assert "matrix_times.avx2" in symbols and "matrix_times.default" in symbols
+
+
+@pytest.mark.parametrize("network", NETWORKS + [Network((2, 4, 3, 2), ("softplus", "identity", "tanh"))],
+                         ids=lambda n: n.describe())
+def test_numpy_layer_train_in_floats_takes_the_same_steps_as_in_numpy(rng, network):
+    """Small networks train in plain floats (float_step), wide ones in numpy; both are the article's
+    SGD, so they end where the scalar style's train ends (itself checked against nncore)."""
+    module = load(network, "numpy", "layers")
+    assert network.n_params <= module.FLOAT_STEPS  # these take the float route
+    params = rng.normal(scale=0.5, size=network.n_params)
+    X = rng.normal(size=(7, network.n_inputs))  # small enough steps that no network diverges
+    y = rng.integers(0, 2, size=(7, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    floats, float_history = module.train(params, X, y, epochs=40, learn_rate=0.02)
+    module.FLOAT_STEPS = 0  # the numpy route, as a wide network takes it
+    try:
+        arrays, array_history = module.train(params, X, y, epochs=40, learn_rate=0.02)
+    finally:
+        module.FLOAT_STEPS = emit_numpy_layers.FLOAT_STEPS
+    scalar, scalar_history = load(network, "numpy", "scalar").train(params, X, y, epochs=40, learn_rate=0.02)
+    for other, history in ((arrays, array_history), (scalar, scalar_history)):
+        np.testing.assert_allclose(floats, other, rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(float_history, history, rtol=1e-11, atol=1e-15)
+    assert np.all(np.isfinite(float_history)) and float_history[-1] < float_history[0]
+    assert isinstance(floats, np.ndarray) and floats.shape == (network.n_params,)
+    assert module.loss(floats, X, y) == pytest.approx(float_history[-1], rel=1e-12)
