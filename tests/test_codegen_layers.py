@@ -5,6 +5,7 @@ target, is in test_codegen_targets.py; here is what is particular to the
 layer style.
 """
 
+import math
 import os
 import subprocess
 from pathlib import Path
@@ -260,3 +261,18 @@ def test_numpy_layer_train_in_floats_takes_the_same_steps_as_in_numpy(rng, netwo
     assert np.all(np.isfinite(float_history)) and float_history[-1] < float_history[0]
     assert isinstance(floats, np.ndarray) and floats.shape == (network.n_params,)
     assert module.loss(floats, X, y) == pytest.approx(float_history[-1], rel=1e-12)
+
+
+def test_the_c_layer_exp_is_exp_to_the_last_place(tmp_path):
+    """The layer C computes e^x itself (nn_exp, so that the activation loops vectorize): the
+    sigmoid it gives is the correctly rounded one to 2 units in the last place, subnormal results
+    included, and saturates to 0 and 1 without a NaN."""
+    require_tool("cc")
+    library = cbuild.load(Network((1, 1), "sigmoid"), directory=tmp_path, style="layers")
+    z = np.concatenate([np.linspace(-745.0, 745.0, 20001), np.linspace(-3.0, 3.0, 2001),
+                        [-744.9, -720.5, -708.3, -1e-300, 0.0, 1e-300, 709.9, 710.5, 800.0, -800.0, 1e308, -1e308]])
+    got = library.predict([1.0, 0.0], z[:, None])
+    # e^z / (1 + e^z) below 0, 1 / (1 + e^-z) above: neither exp overflows
+    expected = np.array([math.exp(v) / (1.0 + math.exp(v)) if v < 0 else 1.0 / (1.0 + math.exp(-v)) for v in z])
+    np.testing.assert_allclose(got, expected, rtol=5e-16, atol=2e-323)
+    assert got[-1] == 0.0 and got[-2] == 1.0 and np.all(np.isfinite(got))

@@ -10,7 +10,10 @@ grows with the number of layers and compiles in a moment.  The kernels keep
 tiles of running sums in vector registers (GCC's vector types where the
 compiler has them, plain loops otherwise, the same numbers either way) and
 on x86-64 Linux are built for AVX2 and for any x86-64, picked when the
-library loads.  Same functions and constants as the scalar C.
+library loads.  The activations' exp is the file's own ``nn_exp`` (a few
+multiplications and additions, within 1-2 units in the last place of libm's),
+because a call to libm's exp per number keeps the activation loops out of
+vector registers.  Same functions and constants as the scalar C.
 
 >>> from derivations import Network, derive
 >>> source = emit(derive(Network((2, 64, 64, 1))))
@@ -128,6 +131,7 @@ class CLayers:
         return [
             "/* The forward pass of the block's m samples in cols columns (q->A_0), layer by layer; the",
             " * padding columns get no activation (a = 0): one sample costs one f per neuron, not NN_LANES. */",
+            "NN_VECTOR_CLONES",
             "static void forward(const double *params, struct nn_block *q, long m, long cols)",
             "{", *body, "}",
         ]
@@ -179,6 +183,7 @@ class CLayers:
         return [
             "/* BP1-BP4 for a forward block q of m samples (in cols columns): every delta, and the sums over",
             " * the samples of dL/dW_l and dL/db_l added to grad[NN_N_PARAMS]. */",
+            "NN_VECTOR_CLONES",
             "static void backward(const double *params, struct nn_block *q, long m, long cols, double *grad)",
             "{", *body, "}",
         ]
@@ -214,6 +219,8 @@ class CLayers:
             *comment_block(self.header_lines()),
             "",
             "#include <math.h>",
+            "#include <stdint.h>",
+            "#include <string.h>",
             "",
             f"#define NN_N_PARAMS {len(p.params)}",
             f"#define NN_N_INPUTS {len(p.inputs)}",
@@ -226,6 +233,8 @@ class CLayers:
             *self.sizes(),
             "",
             LOOPS.strip("\n"),
+            "",
+            EXP.strip("\n"),
             "",
             *helpers,
             KERNELS.strip("\n"),
@@ -263,6 +272,54 @@ class CLayers:
         ]
         return [line.rstrip() for line in lines]
 
+
+EXP = """
+/* e^x for the activations, in a form a compiler can vectorize: glibc's exp is a call per number,
+ * which no loop around it can put in vector registers.  e^x = 2^k e^r with k the integer nearest
+ * x / ln 2 and |r| <= ln(2) / 2, e^r by its Taylor series to r^13 (the first term left out is
+ * below 1e-17 of it), 2^k as two powers of two made from their bits (so that results between
+ * 1e-308 and 5e-324 come out subnormal, as exp's do, and beyond e^709.8 overflow to inf).
+ * Within a few units in the last place of exp's result, and finite or 0 or inf for any input;
+ * every activation of this file that calls exp calls this (the #define below). */
+static inline double nn_pow2(double k)
+{
+    /* 2^k for an integer k in [-1022, 1023]: its exponent bits (k + 1023) << 52 */
+    const double shifted = k + 0x1.8p52;    /* k in the low bits of the mantissa */
+    uint64_t bits;
+    memcpy(&bits, &shifted, sizeof bits);
+    bits = (bits + 1023) << 52;
+    double power;
+    memcpy(&power, &bits, sizeof power);
+    return power;
+}
+
+static inline double nn_exp(double x_in)
+{
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double shift = 0x1.8p52;    /* adding it rounds a double below 2^51 to an integer */
+    /* past 746 either way e^x is inf or 0 anyway: one select, which a vector loop can make */
+    const double x = fabs(x_in) > 746.0 ? copysign(746.0, x_in) : x_in;
+    const double k = (x * 1.44269504088896338700e+00 + shift) - shift;    /* nearest x / ln 2 */
+    const double r = (x - k * ln2_hi) - k * ln2_lo;    /* k ln2_hi is exact: ln2_hi ends in zeros */
+    double p = 1.0 / 6227020800.0;    /* 1/13! */
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    const double half = (k * 0.5 + shift) - shift;    /* k = half + (k - half), each within range */
+    return p * nn_pow2(half) * nn_pow2(k - half);
+}
+#define exp(x) nn_exp(x)
+"""
 
 LOOPS = """
 /* The loops over a block's samples are where the time goes; GCC at -O2 vectorizes only the
