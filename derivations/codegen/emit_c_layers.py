@@ -301,20 +301,14 @@ static inline double nn_exp(double x_in)
     const double x = fabs(x_in) > 746.0 ? copysign(746.0, x_in) : x_in;
     const double k = (x * 1.44269504088896338700e+00 + shift) - shift;    /* nearest x / ln 2 */
     const double r = (x - k * ln2_hi) - k * ln2_lo;    /* k ln2_hi is exact: ln2_hi ends in zeros */
-    double p = 1.0 / 6227020800.0;    /* 1/13! */
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    /* the series in Estrin's order: pairs, then pairs of pairs (a short chain of dependent
+     * operations, so one e^x on its own, as in a training step, does not wait 14 times) */
+    const double r2 = r * r, r4 = r2 * r2;
+    const double q1 = 0.5 + r * (1.0 / 6.0), q2 = 1.0 / 24.0 + r * (1.0 / 120.0),
+                 q3 = 1.0 / 720.0 + r * (1.0 / 5040.0), q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
+                 q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+    const double tail = r2 * q1 + r4 * ((q2 + r2 * q3) + r4 * ((q4 + r2 * q5) + r4 * q6));
+    const double p = 1.0 + (r + tail);    /* the largest terms last: the least rounding */
     const double half = (k * 0.5 + shift) - shift;    /* k = half + (k - half), each within range */
     return p * nn_pow2(half) * nn_pow2(k - half);
 }
