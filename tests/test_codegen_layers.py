@@ -5,6 +5,7 @@ target, is in test_codegen_targets.py; here is what is particular to the
 layer style.
 """
 
+import math
 import os
 import subprocess
 from pathlib import Path
@@ -112,7 +113,8 @@ def test_the_generated_code_reads_like_the_four_equations():
     bce = generate(Network((2, 4, 1), loss="bce"), "numpy")
     assert "delta_2 = A_2 - Y" in bce  # bce on a sigmoid: f' cancels
     c_source = generate(ARTICLE, "c", "layers")
-    assert "const double (*W)[N_1] = (const double (*)[N_1])(params + W_2_AT);" in c_source
+    # BP2 as one product with W_2 read in place as its transpose (row step 1, column step N_1)
+    assert "matrix_times(q->delta_1[0], params + W_2_AT, 1, N_1, q->delta_2[0], N_1, N_2, cols);" in c_source
     for equation in ("BP1", "BP2", "BP3", "BP4"):
         assert equation in numpy_source and equation in c_source
 
@@ -199,3 +201,78 @@ def test_train_a_wide_network_with_the_layered_c(tmp_path):
     expected = train(Network((2, 16, 16, 1)), backend="numpy", epochs=300, seed=3)  # the layered numpy
     np.testing.assert_allclose(run.history, expected.history, rtol=1e-10)
     assert f"Loss after 300 epochs: {run.history[-1]:.4g}" in result.stdout
+
+
+@pytest.mark.parametrize("network", [Network((3, 5, 7, 2), ("tanh", "relu", "sigmoid"), loss="bce"),
+                                     Network((1, 9, 1), "softplus", "identity")], ids=lambda n: n.describe())
+def test_the_c_kernels_without_vector_types_give_the_same_bits(tmp_path, rng, network):
+    """-DNN_PLAIN_C builds the kernels from plain loops (a compiler without GCC's vector types does
+    the same); lane by lane they do the vector code's operations in its order, so the same numbers.
+    The sizes leave partial tiles at every edge (5 and 7 rows, odd columns)."""
+    compiler = require_tool("cc")
+    source = generate(network, "c", "layers") + cbuild.CONSTANTS
+    d = derive(network)
+    libraries = []
+    for extra in ([], ["-DNN_PLAIN_C"]):
+        path = cbuild.compile_source(source, tmp_path / ("plain" if extra else "vector"), compiler=[compiler, *extra])
+        libraries.append(cbuild.CLibrary(path, [p.name for p in d.params], network.n_inputs, network.n_outputs,
+                                         source))
+    params = rng.normal(scale=0.7, size=network.n_params)
+    X = rng.normal(size=(77, network.n_inputs))  # a partial block of lanes at the end
+    y = rng.integers(0, 2, size=(77, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    vector, plain = (library.gradients(params, X, y) for library in libraries)
+    assert np.array_equal(vector, plain)
+    expected = load(network, "numpy", "layers").gradients(params, X, y)
+    np.testing.assert_allclose(vector, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_the_c_vector_kernels_are_built_for_avx2_and_any_cpu(tmp_path):
+    """On x86-64 Linux the kernels get a clone per CPU kind; the library runs on any x86-64."""
+    compiler = require_tool("cc")
+    if os.uname().machine != "x86_64" or not Path("/lib/x86_64-linux-gnu").exists():
+        pytest.skip("target clones are made on x86-64 with glibc only")
+    path = cbuild.compile_source(generate(Network((2, 8, 1)), "c", "layers"), tmp_path, compiler=[compiler])
+    symbols = subprocess.run(["nm", str(path)], capture_output=True, text=True).stdout
+    assert "matrix_times.avx2" in symbols and "matrix_times.default" in symbols
+
+
+@pytest.mark.parametrize("network", NETWORKS + [Network((2, 4, 3, 2), ("softplus", "identity", "tanh"))],
+                         ids=lambda n: n.describe())
+def test_numpy_layer_train_in_floats_takes_the_same_steps_as_in_numpy(rng, network):
+    """Small networks train in plain floats (float_step), wide ones in numpy; both are the article's
+    SGD, so they end where the scalar style's train ends (itself checked against nncore)."""
+    module = load(network, "numpy", "layers")
+    assert network.n_params <= module.FLOAT_STEPS  # these take the float route
+    params = rng.normal(scale=0.5, size=network.n_params)
+    X = rng.normal(size=(7, network.n_inputs))  # small enough steps that no network diverges
+    y = rng.integers(0, 2, size=(7, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    floats, float_history = module.train(params, X, y, epochs=40, learn_rate=0.02)
+    module.FLOAT_STEPS = 0  # the numpy route, as a wide network takes it
+    try:
+        arrays, array_history = module.train(params, X, y, epochs=40, learn_rate=0.02)
+    finally:
+        module.FLOAT_STEPS = emit_numpy_layers.FLOAT_STEPS
+    scalar, scalar_history = load(network, "numpy", "scalar").train(params, X, y, epochs=40, learn_rate=0.02)
+    for other, history in ((arrays, array_history), (scalar, scalar_history)):
+        np.testing.assert_allclose(floats, other, rtol=1e-11, atol=1e-13)
+        np.testing.assert_allclose(float_history, history, rtol=1e-11, atol=1e-15)
+    assert np.all(np.isfinite(float_history)) and float_history[-1] < float_history[0]
+    assert isinstance(floats, np.ndarray) and floats.shape == (network.n_params,)
+    assert module.loss(floats, X, y) == pytest.approx(float_history[-1], rel=1e-12)
+
+
+def test_the_c_layer_exp_is_exp_to_the_last_place(tmp_path):
+    """The layer C computes e^x itself (nn_exp, so that the activation loops vectorize): the
+    sigmoid it gives is the correctly rounded one to 2 units in the last place, subnormal results
+    included, and saturates to 0 and 1 without a NaN."""
+    require_tool("cc")
+    library = cbuild.load(Network((1, 1), "sigmoid"), directory=tmp_path, style="layers")
+    z = np.concatenate([np.linspace(-745.0, 745.0, 20001), np.linspace(-3.0, 3.0, 2001),
+                        [-744.9, -720.5, -708.3, -1e-300, 0.0, 1e-300, 709.9, 710.5, 800.0, -800.0, 1e308, -1e308]])
+    got = library.predict([1.0, 0.0], z[:, None])
+    # e^z / (1 + e^z) below 0, 1 / (1 + e^-z) above: neither exp overflows
+    expected = np.array([math.exp(v) / (1.0 + math.exp(v)) if v < 0 else 1.0 / (1.0 + math.exp(-v)) for v in z])
+    np.testing.assert_allclose(got, expected, rtol=5e-16, atol=2e-323)
+    assert got[-1] == 0.0 and got[-2] == 1.0 and np.all(np.isfinite(got))

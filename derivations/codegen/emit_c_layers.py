@@ -2,16 +2,22 @@
 
 A block of up to NN_BLOCK samples is held one column per sample, as in the
 equations (A_0 is the block's inputs, Z_l, A_l and delta_l a layer's sums,
-activations and deltas); the weights are read in place, ``W_2`` a
-``const double (*)[N_1]`` view of ``params``.  Every loop runs over a
-layer's neurons and the block's samples, never one line per weight, so the
-file grows with the number of layers, compiles in a moment, and its inner
-loops (over the samples, or over a row of W) are the kind a compiler turns
-into vector instructions.  Same functions and constants as the scalar C.
+activations and deltas); the weights are read in place from ``params``.
+Each layer is a call to one of two small matrix kernels (``matrix_times``
+for W A and W^T delta, ``add_times_transpose`` for delta A^T) and a loop for
+the activation or its derivative, never one line per weight, so the file
+grows with the number of layers and compiles in a moment.  The kernels keep
+tiles of running sums in vector registers (GCC's vector types where the
+compiler has them, plain loops otherwise, the same numbers either way) and
+on x86-64 Linux are built for AVX2 and for any x86-64, picked when the
+library loads.  The activations' exp is the file's own ``nn_exp`` (a few
+multiplications and additions, within 1-2 units in the last place of libm's),
+because a call to libm's exp per number keeps the activation loops out of
+vector registers.  Same functions and constants as the scalar C.
 
 >>> from derivations import Network, derive
 >>> source = emit(derive(Network((2, 64, 64, 1))))
->>> "#define NN_N_PARAMS 4417" in source, "const double (*W)[N_1] = (const double (*)[N_1])(params + W_2_AT);" in source
+>>> "#define NN_N_PARAMS 4417" in source, "matrix_times(q->Z_2[0], params + W_2_AT, N_1, 1, q->A_1[0], N_2, N_1, cols);" in source
 (True, True)
 >>> len(source) - len(emit(derive(Network((2, 8, 8, 1))))) < 100       # 4417 parameters or 105: the same lines
 True
@@ -107,28 +113,25 @@ class CLayers:
             l, prev = layer.name, layer.index - 1
             body += [
                 f"    /* layer {l}: Z_{l} = W_{l} A_{prev} + b_{l}, A_{l} = f(Z_{l}) with f = {layer.activation.name} */",
-                "    {",
-                f"        const double (*W)[N_{prev}] = (const double (*)[N_{prev}])(params + W_{l}_AT);",
-                f"        const double *b = params + b_{l}_AT;",
-                f"        for (int j = 0; j < N_{l}; j++)",
-                "            for (long s = 0; s < cols; s += NN_LANES) {",
-                "                double z[NN_LANES];",
-                "                for (int t = 0; t < NN_LANES; t++)",
-                "                    z[t] = b[j];",
-                f"                for (int k = 0; k < N_{prev}; k++)",
-                "                    for (int t = 0; t < NN_LANES; t++)",
-                f"                        z[t] += W[j][k] * q->A_{prev}[k][s + t];    /* z = W a + b */",
-                "                for (int t = 0; t < NN_LANES; t++) {",
-                f"                    q->Z_{l}[j][s + t] = z[t];",
-                f"                    q->A_{l}[j][s + t] = s + t < m ? {self.printer.doprint(p.activation(layer, Symbol('z[t]')))}"
-                " : 0.0;    /* a = f(z) */",
-                "                }",
-                "            }",
+                f"    matrix_times(q->Z_{l}[0], params + W_{l}_AT, N_{prev}, 1, q->A_{prev}[0], N_{l}, N_{prev}, cols);",
+                f"    for (int j = 0; j < N_{l}; j++) {{",
+                f"        const double b = params[b_{l}_AT + j];",
+                "        long s = 0;",
+                "        for (; s < m; s++) {",
+                f"            const double z = q->Z_{l}[j][s] + b;    /* z = W a + b */",
+                f"            q->Z_{l}[j][s] = z;",
+                f"            q->A_{l}[j][s] = {self.printer.doprint(p.activation(layer, Z))};    /* a = f(z) */",
+                "        }",
+                "        for (; s < cols; s++) {",
+                f"            q->Z_{l}[j][s] = b;",
+                f"            q->A_{l}[j][s] = 0.0;",
+                "        }",
                 "    }",
             ]
         return [
             "/* The forward pass of the block's m samples in cols columns (q->A_0), layer by layer; the",
             " * padding columns get no activation (a = 0): one sample costs one f per neuron, not NN_LANES. */",
+            "NN_VECTOR_CLONES",
             "static void forward(const double *params, struct nn_block *q, long m, long cols)",
             "{", *body, "}",
         ]
@@ -138,15 +141,9 @@ class CLayers:
         l, prev = layer.name, layer.index - 1
         return [
             f"    /* BP4: dL/dW_{l} += delta_{l} A_{prev}^T; BP3: dL/db_{l} += delta_{l} (sums over the samples) */",
-            "    {",
-            f"        double (*dW)[N_{prev}] = (double (*)[N_{prev}])(grad + W_{l}_AT);",
-            f"        double *db = grad + b_{l}_AT;",
-            f"        for (int j = 0; j < N_{l}; j++) {{",
-            f"            for (int k = 0; k < N_{prev}; k++)",
-            f"                dW[j][k] += lanes_dot(q->delta_{l}[j], q->A_{prev}[k], cols);",
-            f"            db[j] += lanes_sum(q->delta_{l}[j], cols);",
-            "        }",
-            "    }",
+            f"    add_times_transpose(grad + W_{l}_AT, q->delta_{l}[0], q->A_{prev}[0], N_{l}, N_{prev}, cols);",
+            f"    for (int j = 0; j < N_{l}; j++)",
+            f"        grad[b_{l}_AT + j] += lanes_sum(q->delta_{l}[j], cols);",
         ]
 
     def backward(self):
@@ -171,28 +168,22 @@ class CLayers:
             below = p.layers[layer.index - 2]
             l, k = layer.name, below.name
             fprime = p.fprime(below, Z, A)
-            step = "d[t]" if fprime is None else f"d[t] * ({self.expr(fprime)})"
             body += [
                 f"    /* BP2: delta_{k} = (W_{l}^T delta_{l}) * f'(Z_{k}) with f = {below.activation.name} */",
-                "    {",
-                f"        const double (*W)[N_{k}] = (const double (*)[N_{k}])(params + W_{l}_AT);",
-                f"        for (int k = 0; k < N_{k}; k++)",
-                "            for (long s = 0; s < cols; s += NN_LANES) {",
-                "                double d[NN_LANES] = {0.0};",
-                f"                for (int j = 0; j < N_{l}; j++)",
-                "                    for (int t = 0; t < NN_LANES; t++)",
-                f"                        d[t] += W[j][k] * q->delta_{l}[j][s + t];",
-                "                for (int t = 0; t < NN_LANES; t++) {",
-                *reads(fprime if fprime is not None else Z, k, "                    ", row="k", column="s + t",
-                       skip=fprime is None),
-                f"                    q->delta_{k}[k][s + t] = {step};",
-                "                }",
-                "            }",
-                "    }",
+                f"    matrix_times(q->delta_{k}[0], params + W_{l}_AT, 1, N_{k}, q->delta_{l}[0], N_{k}, N_{l}, cols);",
             ]
+            if fprime is not None:
+                body += [
+                    f"    for (int k = 0; k < N_{k}; k++)",
+                    "        for (long s = 0; s < cols; s++) {",
+                    *reads(fprime, k, "            ", row="k"),
+                    f"            q->delta_{k}[k][s] *= {self.expr(fprime)};",
+                    "        }",
+                ]
         return [
             "/* BP1-BP4 for a forward block q of m samples (in cols columns): every delta, and the sums over",
             " * the samples of dL/dW_l and dL/db_l added to grad[NN_N_PARAMS]. */",
+            "NN_VECTOR_CLONES",
             "static void backward(const double *params, struct nn_block *q, long m, long cols, double *grad)",
             "{", *body, "}",
         ]
@@ -228,6 +219,8 @@ class CLayers:
             *comment_block(self.header_lines()),
             "",
             "#include <math.h>",
+            "#include <stdint.h>",
+            "#include <string.h>",
             "",
             f"#define NN_N_PARAMS {len(p.params)}",
             f"#define NN_N_INPUTS {len(p.inputs)}",
@@ -241,8 +234,10 @@ class CLayers:
             "",
             LOOPS.strip("\n"),
             "",
+            EXP.strip("\n"),
+            "",
             *helpers,
-            LANE_SUMS.strip("\n"),
+            KERNELS.strip("\n"),
             "",
             rule("a block of samples: BP1-BP4"),
             "",
@@ -278,6 +273,48 @@ class CLayers:
         return [line.rstrip() for line in lines]
 
 
+EXP = """
+/* e^x for the activations, in a form a compiler can vectorize: glibc's exp is a call per number,
+ * which no loop around it can put in vector registers.  e^x = 2^k e^r with k the integer nearest
+ * x / ln 2 and |r| <= ln(2) / 2, e^r by its Taylor series to r^13 (the first term left out is
+ * below 1e-17 of it), 2^k as two powers of two made from their bits (so that results between
+ * 1e-308 and 5e-324 come out subnormal, as exp's do, and beyond e^709.8 overflow to inf).
+ * Within a few units in the last place of exp's result, and finite or 0 or inf for any input;
+ * every activation of this file that calls exp calls this (the #define below). */
+static inline double nn_pow2(double k)
+{
+    /* 2^k for an integer k in [-1022, 1023]: its exponent bits (k + 1023) << 52 */
+    const double shifted = k + 0x1.8p52;    /* k in the low bits of the mantissa */
+    uint64_t bits;
+    memcpy(&bits, &shifted, sizeof bits);
+    bits = (bits + 1023) << 52;
+    double power;
+    memcpy(&power, &bits, sizeof power);
+    return power;
+}
+
+static inline double nn_exp(double x_in)
+{
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double shift = 0x1.8p52;    /* adding it rounds a double below 2^51 to an integer */
+    /* past 746 either way e^x is inf or 0 anyway: one select, which a vector loop can make */
+    const double x = fabs(x_in) > 746.0 ? copysign(746.0, x_in) : x_in;
+    const double k = (x * 1.44269504088896338700e+00 + shift) - shift;    /* nearest x / ln 2 */
+    const double r = (x - k * ln2_hi) - k * ln2_lo;    /* k ln2_hi is exact: ln2_hi ends in zeros */
+    /* the series in Estrin's order: pairs, then pairs of pairs (a short chain of dependent
+     * operations, so one e^x on its own, as in a training step, does not wait 14 times) */
+    const double r2 = r * r, r4 = r2 * r2;
+    const double q1 = 0.5 + r * (1.0 / 6.0), q2 = 1.0 / 24.0 + r * (1.0 / 120.0),
+                 q3 = 1.0 / 720.0 + r * (1.0 / 5040.0), q4 = 1.0 / 40320.0 + r * (1.0 / 362880.0),
+                 q5 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0), q6 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0);
+    const double tail = r2 * q1 + r4 * ((q2 + r2 * q3) + r4 * ((q4 + r2 * q5) + r4 * q6));
+    const double p = 1.0 + (r + tail);    /* the largest terms last: the least rounding */
+    const double half = (k * 0.5 + shift) - shift;    /* k = half + (k - half), each within range */
+    return p * nn_pow2(half) * nn_pow2(k - half);
+}
+#define exp(x) nn_exp(x)
+"""
+
 LOOPS = """
 /* The loops over a block's samples are where the time goes; GCC at -O2 vectorizes only the
  * simplest loops, so this file asks for its -O3 (other compilers vectorize at -O2). */
@@ -286,30 +323,163 @@ LOOPS = """
 #endif
 """
 
-LANE_SUMS = """
-/* The sum over a block's cols columns of u[s] v[s], in NN_LANES running sums (independent, so they
- * fill a vector register), added at the end. */
-static double lanes_dot(const double *u, const double *v, long cols)
+KERNELS = """
+/* The two kinds of matrix product in BP1-BP4, over a block's arrays (rows of NN_BLOCK columns,
+ * one column per sample, cols of them in use: a multiple of NN_LANES).  Both keep a tile of
+ * running sums in registers, NN_LANES samples wide, so that each number loaded is used more than
+ * once, and the tile's sums are independent of one another, so they keep the vector units busy.
+ *
+ * They are written with nn_vec, 4 doubles side by side: with GCC or clang a vector type (one AVX
+ * register, or two SSE ones), otherwise (or with -DNN_PLAIN_C) a struct the macros below loop
+ * over.  Either way each lane does the same operations in the same order, and there is no fused
+ * multiply-add (-ffp-contract=off): the same numbers to the last bit.  On x86-64 Linux the two
+ * kernels are built twice, for AVX2 and for any x86-64, and the loader picks the one this CPU
+ * runs (not -march=native, which would make the library fail on an older CPU). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(NN_PLAIN_C)
+typedef double nn_vec __attribute__((vector_size(4 * sizeof(double))));
+#define NN_ZERO(v) ((v) = (nn_vec){0.0, 0.0, 0.0, 0.0})
+#define NN_LOAD(v, p) __builtin_memcpy(&(v), (p), sizeof(nn_vec))
+#define NN_STORE(p, v) __builtin_memcpy((p), &(v), sizeof(nn_vec))
+#define NN_ADD(sum, v) ((sum) += (v))
+#define NN_ADD_PRODUCT(sum, u, v) ((sum) += (u) * (v))
+#define NN_ADD_SCALED(sum, w, v) ((sum) += (w) * (v))
+#if defined(__x86_64__) && defined(__GLIBC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define NN_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#else
+typedef struct { double lane[4]; } nn_vec;
+#define NN_EACH(body) do { for (int i_ = 0; i_ < 4; i_++) { body; } } while (0)
+#define NN_ZERO(v) NN_EACH((v).lane[i_] = 0.0)
+#define NN_LOAD(v, p) NN_EACH((v).lane[i_] = (p)[i_])
+#define NN_STORE(p, v) NN_EACH((p)[i_] = (v).lane[i_])
+#define NN_ADD(sum, v) NN_EACH((sum).lane[i_] += (v).lane[i_])
+#define NN_ADD_PRODUCT(sum, u, v) NN_EACH((sum).lane[i_] += (u).lane[i_] * (v).lane[i_])
+#define NN_ADD_SCALED(sum, w, v) NN_EACH((sum).lane[i_] += (w) * (v).lane[i_])
+#endif
+#if NN_LANES != 8
+#error "the kernels hold NN_LANES samples in two nn_vec of 4"
+#endif
+#ifndef NN_VECTOR_CLONES
+#define NN_VECTOR_CLONES
+#endif
+
+/* out = M in for a rows x inner matrix M and a block in of inner rows, where M(r, c) is
+ * M[r * row_step + c * col_step]: a W_l read in place (row_step = its columns, col_step = 1) or its
+ * transpose (row_step = 1, col_step = its columns).  Four rows of out at a time, NN_LANES samples
+ * (two nn_vec) wide, so each number of in is loaded once for four rows; then the rest of the rows
+ * one by one. */
+NN_VECTOR_CLONES
+static void matrix_times(double *out, const double *M, long row_step, long col_step,
+                         const double *in, int rows, int inner, long cols)
 {
-    double lane[NN_LANES] = {0.0}, total = 0.0;
-    for (long s = 0; s < cols; s += NN_LANES)
-        for (int t = 0; t < NN_LANES; t++)
-            lane[t] += u[s + t] * v[s + t];
+    long r = 0;    /* long: r * NN_BLOCK cannot overflow */
+    for (; r + 4 <= rows; r += 4)
+        for (long s = 0; s < cols; s += NN_LANES) {
+            nn_vec sum[4][2], x[2];
+            for (int i = 0; i < 4; i++) {
+                NN_ZERO(sum[i][0]);
+                NN_ZERO(sum[i][1]);
+            }
+            const double *m = M + r * row_step;
+            for (int c = 0; c < inner; c++, m += col_step) {
+                NN_LOAD(x[0], in + c * NN_BLOCK + s);
+                NN_LOAD(x[1], in + c * NN_BLOCK + s + 4);
+                for (int i = 0; i < 4; i++) {
+                    const double w = m[i * row_step];
+                    NN_ADD_SCALED(sum[i][0], w, x[0]);
+                    NN_ADD_SCALED(sum[i][1], w, x[1]);
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                NN_STORE(out + (r + i) * NN_BLOCK + s, sum[i][0]);
+                NN_STORE(out + (r + i) * NN_BLOCK + s + 4, sum[i][1]);
+            }
+        }
+    for (; r < rows; r++)
+        for (long s = 0; s < cols; s += NN_LANES) {
+            nn_vec sum[2], x[2];
+            NN_ZERO(sum[0]);
+            NN_ZERO(sum[1]);
+            const double *m = M + r * row_step;
+            for (int c = 0; c < inner; c++, m += col_step) {
+                NN_LOAD(x[0], in + c * NN_BLOCK + s);
+                NN_LOAD(x[1], in + c * NN_BLOCK + s + 4);
+                NN_ADD_SCALED(sum[0], *m, x[0]);
+                NN_ADD_SCALED(sum[1], *m, x[1]);
+            }
+            NN_STORE(out + r * NN_BLOCK + s, sum[0]);
+            NN_STORE(out + r * NN_BLOCK + s + 4, sum[1]);
+        }
+}
+
+/* The sum of the NN_LANES running sums in two nn_vec, lane by lane in order. */
+static double lanes_total(const nn_vec *sum)
+{
+    double lane[NN_LANES], total = 0.0;
+    NN_STORE(lane, sum[0]);
+    NN_STORE(lane + 4, sum[1]);
     for (int t = 0; t < NN_LANES; t++)
         total += lane[t];
     return total;
 }
 
-/* The sum over a block's cols columns of u[s], the same way. */
+/* dW += d a^T (BP4 summed over the block's samples) for a block d of rows rows and a of inner
+ * rows: dW[j][k] += the sum over the cols columns of d[j][s] a[k][s], a 2 x 2 tile of dW at a
+ * time (each number loaded used twice).  Past the last row of d or of a, a tile repeats that row
+ * and drops its sums: no separate code for the edges. */
+NN_VECTOR_CLONES
+static void add_times_transpose(double *dW, const double *d, const double *a, int rows, int inner, long cols)
+{
+    for (int j = 0; j < rows; j += 2)
+        for (int k = 0; k < inner; k += 2) {
+            const int j1 = j + 1 < rows, k1 = k + 1 < inner;    /* is there a second row, column? */
+            const double *d0 = d + j * NN_BLOCK, *d1 = d0 + j1 * NN_BLOCK;
+            const double *a0 = a + k * NN_BLOCK, *a1 = a0 + k1 * NN_BLOCK;
+            nn_vec s00[2], s01[2], s10[2], s11[2], u0, u1, v0, v1;
+            for (int h = 0; h < 2; h++) {
+                NN_ZERO(s00[h]);
+                NN_ZERO(s01[h]);
+                NN_ZERO(s10[h]);
+                NN_ZERO(s11[h]);
+            }
+            for (long s = 0; s < cols; s += NN_LANES)
+                for (int h = 0; h < 2; h++) {    /* the two nn_vec of the NN_LANES samples from s */
+                    NN_LOAD(u0, d0 + s + 4 * h);
+                    NN_LOAD(u1, d1 + s + 4 * h);
+                    NN_LOAD(v0, a0 + s + 4 * h);
+                    NN_LOAD(v1, a1 + s + 4 * h);
+                    NN_ADD_PRODUCT(s00[h], u0, v0);
+                    NN_ADD_PRODUCT(s01[h], u0, v1);
+                    NN_ADD_PRODUCT(s10[h], u1, v0);
+                    NN_ADD_PRODUCT(s11[h], u1, v1);
+                }
+            double *row = dW + j * inner + k;
+            row[0] += lanes_total(s00);
+            if (k1)
+                row[1] += lanes_total(s01);
+            if (j1) {
+                row[inner] += lanes_total(s10);
+                if (k1)
+                    row[inner + 1] += lanes_total(s11);
+            }
+        }
+}
+
+/* The sum over a block's cols columns of u[s], in NN_LANES running sums added at the end. */
 static double lanes_sum(const double *u, long cols)
 {
-    double lane[NN_LANES] = {0.0}, total = 0.0;
-    for (long s = 0; s < cols; s += NN_LANES)
-        for (int t = 0; t < NN_LANES; t++)
-            lane[t] += u[s + t];
-    for (int t = 0; t < NN_LANES; t++)
-        total += lane[t];
-    return total;
+    nn_vec sum[2], x[2];
+    NN_ZERO(sum[0]);
+    NN_ZERO(sum[1]);
+    for (long s = 0; s < cols; s += NN_LANES) {
+        NN_LOAD(x[0], u + s);
+        NN_LOAD(x[1], u + s + 4);
+        NN_ADD(sum[0], x[0]);
+        NN_ADD(sum[1], x[1]);
+    }
+    return lanes_total(sum);
 }
 """
 

@@ -11,11 +11,13 @@ article's SGD takes its steps one sample after another.
 True
 """
 
+import re
+
 from sympy.printing.numpy import NumPyPrinter
 
 from derivations.codegen.base import HelperCalls, header, joined, wrap
 from derivations.codegen.listing import Listing
-from derivations.codegen.emit_python import PythonModule, names_tuple, rule, unpacking
+from derivations.codegen.emit_python import PythonModule, PythonPrinter, names_tuple, rule, unpacking
 
 TARGET = "numpy"
 #: see the generated BLOCK
@@ -29,6 +31,35 @@ class NumpyPrinter(HelperCalls, NumPyPrinter):
     """
 
     TARGET = TARGET
+
+
+class FloatPrinter(PythonPrinter):
+    """The Python target's printer for the numpy module's one-sample float code (``train``).
+
+    Its helpers (math.exp, not np.exp) sit in the same module as numpy's, so
+    each gets the prefix ``float_``: ``float_sigmoid`` beside ``sigmoid``.
+
+    >>> from derivations.rules import sigmoid
+    >>> from sympy import Symbol
+    >>> printer = FloatPrinter()
+    >>> printer.doprint(sigmoid(Symbol("s")))
+    'float_sigmoid(s)'
+    >>> "def float_sigmoid(x):" in printer.helpers()[0] and "math.exp" in printer.helpers()[0]
+    True
+    """
+
+    PREFIX = "float_"
+
+    def _print_call(self, expr):
+        text = super()._print_call(expr)
+        return text if "." in self.CALLS[type(expr).__name__] else self.PREFIX + text
+
+    def helpers(self):
+        names = "|".join(re.escape(name) for name in self.helper_sources())
+        if not names:
+            return super().helpers()
+        called = re.compile(rf"(?<![\w.])({names})\(")  # a definition or a call, not math.tanh(
+        return [called.sub(rf"{self.PREFIX}\1(", source) for source in super().helpers()]
 
 
 #: why the statements run under np.errstate(under="ignore")
@@ -85,6 +116,8 @@ class NumpyModule(PythonModule):
         )
         parts = [
             self.docstring(),
+            "import math",
+            "",
             "import numpy as np",
             "",
             *names_tuple("PARAMS", ls.params),
@@ -102,6 +135,9 @@ class NumpyModule(PythonModule):
             *code,
             "",
             "",
+            *self.float_code(),
+            "",
+            "",
             BATCH.format(
                 n_in=len(ls.inputs),
                 inputs=", ".join(ls.inputs),
@@ -112,6 +148,32 @@ class NumpyModule(PythonModule):
             ).strip("\n"),
         ]
         return "\n".join(parts) + "\n"
+
+    def float_code(self):
+        """One sample in plain Python floats, for train: the Python target's code, its helpers renamed."""
+        ls = self.listing
+        floats = PythonModule(ls)
+        floats.printer = FloatPrinter()
+        code = floats.function(
+            "float_sample_loss(params, x, y_true)", "L for one sample, in plain floats.",
+            [ls.loss.name], [f"    return {ls.loss.name}"],
+        )
+        code += ["", ""]
+        code += floats.function(
+            "float_backprop(params, x, y_true)", "dL/dparam for one sample, in plain floats (PARAMS order).",
+            ls.gradients, floats.returning(list(ls.gradients)),
+        )
+        return [
+            rule("one sample in plain floats: the article's SGD steps"),
+            "",
+            "# train takes one step per sample, and a step is a few dozen operations on single",
+            "# numbers; numpy spends about a microsecond on each call whatever the array's size, so",
+            "# train works in plain Python floats with math's exp (as the python target does).",
+            "",
+            *floats.helpers(),
+            "",
+            *code,
+        ]
 
     def docstring(self):
         ls = self.listing
@@ -176,16 +238,19 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
 
     Returns the trained parameters (an array in PARAMS order) and the mean loss
     over the samples after each epoch.  SGD steps follow one another, so this
-    loops over the samples; loss and gradients do not.
+    loops over the samples, in plain floats (see float_backprop); loss and
+    gradients do not loop.
     """
     X, y = _arrays(X, y)
-    params = np.array(params, dtype=float)
+    params = np.array(params, dtype=float).tolist()
+    learn_rate = float(learn_rate)
+    samples = list(zip(X.tolist(), y.tolist()))
     loss_history = []
     for epoch in range(epochs):
-        for x, y_true in zip(X, y):
-            params = sgd_step(params, x, y_true, learn_rate)
-        loss_history.append(loss(params, X, y))
-    return params, loss_history
+        for x, y_true in samples:
+            params = [p - learn_rate * d for p, d in zip(params, float_backprop(params, x, y_true))]
+        loss_history.append(math.fsum(float_sample_loss(params, x, y_true) for x, y_true in samples) / len(samples))
+    return np.array(params), loss_history
 
 
 def _arrays(X, y=None):

@@ -18,13 +18,15 @@ True
 from sympy import Symbol
 
 from derivations.codegen.base import aligned, wrap
-from derivations.codegen.emit_numpy import NumpyPrinter
+from derivations.codegen.emit_numpy import FloatPrinter, NumpyPrinter
 from derivations.codegen.emit_python import rule
 from derivations.codegen.layered import LayerHelpers, Plan, equations, style_command, style_note
 
 TARGET = "numpy"
 #: samples per block in loss and gradients: a block's matrices stay in the CPU's cache
 BLOCK = 1024
+#: up to this many parameters train takes its steps in plain floats, past it in numpy (see FLOAT_STEPS)
+FLOAT_STEPS = 200
 
 
 class LayerNumpyPrinter(LayerHelpers, NumpyPrinter):
@@ -165,6 +167,85 @@ class NumpyLayers:
             *["    " + line for line in aligned(rows, "#")],
         ]
 
+    def float_step(self):
+        """One SGD step on one sample in plain floats, layer by layer, on lists of rows."""
+        p = self.plan
+        printer = FloatPrinter()
+        z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
+        L = p.output.name
+        lines = []
+        for layer in p.layers:
+            l, prev = layer.name, layer.index - 1
+            lines += self.float_layer(printer, layer, keep_z=self.float_needs_z(layer))
+        lines.append(f"    delta_{L} = [{printer.doprint(p.output_delta(z, a, y))} for z, a, y in zip(Z_{L}, A_{L}, Y)]")
+        for layer in reversed(p.layers[:-1]):
+            l, up = layer.name, layer.index + 1
+            fprime = p.fprime(layer, z, a)
+            value = f"sum(map(operator.mul, column, delta_{up}))"
+            if fprime is None:
+                lines.append(f"    delta_{l} = [{value} for column in zip(*W_{up})]")
+            elif z in fprime.free_symbols:
+                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, z in zip(zip(*W_{up}), Z_{l})]")
+            else:
+                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, a in zip(zip(*W_{up}), A_{l})]")
+        pairs = ", ".join(f"(W_{layer.name}, b_{layer.name}, delta_{layer.name}, A_{layer.index - 1})"
+                          for layer in p.layers)
+        forward = []
+        for layer in p.layers:
+            forward += self.float_layer(printer, layer, keep_z=layer is p.output)
+        loss = printer.doprint(p.sample_loss(z, a, y))
+        Ws = ", ".join(f"W_{layer.name}" for layer in p.layers)
+        bs = ", ".join(f"b_{layer.name}" for layer in p.layers)
+        unpack = f"    ({Ws}), ({bs}) = W, b" if len(p.layers) > 1 else f"    ({Ws},), ({bs},) = W, b"
+        code = [
+            rule("one sample in plain floats: the article's SGD steps, for small networks"),
+            "",
+            "# A step on one sample of a small network is a few dozen operations on single numbers;",
+            "# numpy spends about a microsecond on each call whatever the array's size, so there",
+            "# train works in plain Python floats with math's exp: W_l a list of rows, b_l a list.",
+            "",
+            *[line for source in printer.helpers() for line in ("", source, "")],
+            "",
+            "def float_step(W, b, A_0, Y, learn_rate):",
+            '    """One SGD step on one sample (inputs A_0, targets Y: lists), in place on W and b."""',
+            unpack,
+            *lines,
+            "    # BP3 and BP4 for this one sample, and the step: every W_l and b_l after every delta_l",
+            f"    for W_l, b_l, delta, A in ({pairs}{',' if len(p.layers) == 1 else ''}):",
+            "        W_l[:] = [[w - learn_rate * (d * a) for w, a in zip(row, A)] for row, d in zip(W_l, delta)]",
+            "        b_l[:] = [bias - learn_rate * d for bias, d in zip(b_l, delta)]",
+            "",
+            "",
+            "def float_sample_loss(W, b, A_0, Y):",
+            '    """L for one sample (inputs A_0, targets Y: lists), in plain floats."""',
+            unpack,
+            *forward,
+            f"    return math.fsum({loss} for z, a, y in zip(Z_{L}, A_{L}, Y))",
+        ]
+        return code
+
+    def float_needs_z(self, layer):
+        """Whether the float code reads the layer's Z after its A (f' or the output's delta in terms of z)."""
+        p = self.plan
+        z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
+        if layer is p.output:
+            return True
+        fprime = p.fprime(layer, z, a)
+        return fprime is not None and z in fprime.free_symbols
+
+    def float_layer(self, printer, layer, keep_z):
+        """``Z_l`` and ``A_l`` of one sample as lists; Z_l only when it is read again."""
+        l, prev = layer.name, layer.index - 1
+        sums = f"sum(map(operator.mul, row, A_{prev}), bias)"
+        f = printer.doprint(self.plan.activation(layer, Symbol("z")))
+        if keep_z:
+            return [f"    Z_{l} = [{sums} for row, bias in zip(W_{l}, b_{l})]",
+                    f"    A_{l} = [{f} for z in Z_{l}]"]
+        # f(z) with the sum in place of z: one list, not two
+        return [f"    A_{l} = [{f.replace('(z)', f'({sums})')} for row, bias in zip(W_{l}, b_{l})]"
+                if f.count("z") == 1 and f.endswith("(z)") else
+                f"    A_{l} = [{f} for z in [{sums} for row, bias in zip(W_{l}, b_{l})]]"]
+
     # --- the module ---------------------------------------------------------------------------
 
     def text(self):
@@ -172,6 +253,9 @@ class NumpyLayers:
         one = len(p.outputs) == 1
         parts = [
             self.docstring(),
+            "import math",
+            "import operator",
+            "",
             "import numpy as np",
             "",
             "#: the layer sizes, inputs first",
@@ -182,6 +266,8 @@ class NumpyLayers:
             f"TARGETS = {p.targets!r}",
             "#: samples per block in loss and gradients: a block's matrices stay in the CPU's cache",
             f"BLOCK = {BLOCK}",
+            "#: up to this many parameters train steps in plain floats (faster there), past it in numpy",
+            f"FLOAT_STEPS = {FLOAT_STEPS}",
             "",
         ]
         code = [*self.matrices(), "", "", *self.forward(), "", "", *self.sample_losses(), "", "",
@@ -189,7 +275,7 @@ class NumpyLayers:
         for source in self.printer.helpers():
             parts += ["", source, ""]
         parts += ["", rule("the layers: BP1-BP4 on a block of samples, one per column"), "", "", *code, "", "",
-                  rule("the interface"), "", ""]
+                  *self.float_step(), "", "", rule("the interface"), "", ""]
         parts.append(INTERFACE.format(
             n_in=len(p.inputs),
             y_shape="(len(X),)" if one else f"(len(X), {len(p.targets)})",
@@ -288,6 +374,8 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
     """
     X, y = _arrays(X, y)
     params = _params(params).copy()
+    if len(params) <= FLOAT_STEPS:
+        return _float_train(params, X, y, epochs, float(learn_rate))
     grad = np.empty_like(params)
     P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
     A_0, Y = X.T, _columns(y)
@@ -300,6 +388,23 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
                 params -= learn_rate * grad
             *_, Z_L, A_L = forward(P, A_0)
             loss_history.append(float(np.mean(sample_losses(Z_L, A_L, Y))))
+    return params, loss_history
+
+
+def _float_train(params, X, y, epochs, learn_rate):
+    """train for a small network: the same steps in plain floats (float_step), params filled in at the end."""
+    P = matrices(params)
+    n = len(P) // 2
+    W = [M.tolist() for M in P[:n]]
+    b = [column[:, 0].tolist() for column in P[n:]]
+    samples = list(zip(X.tolist(), _columns(y).T.tolist()))
+    loss_history = []
+    for epoch in range(epochs):
+        for x, y_true in samples:
+            float_step(W, b, x, y_true, learn_rate)
+        loss_history.append(math.fsum(float_sample_loss(W, b, x, y_true) for x, y_true in samples) / len(samples))
+    for M, rows in zip(P, W + [[[value] for value in column] for column in b]):
+        M[...] = rows  # views of params: this fills it in PARAMS order
     return params, loss_history
 
 
