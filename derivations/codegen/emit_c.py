@@ -2,7 +2,7 @@
 
 The same statements as the Python targets, each a ``const double``; one
 sample at a time, with the batch functions looping over rows (X row-major).
-It compiles without a warning under ``cc -O2 -Wall -shared -fPIC ... -lm``:
+It compiles without a warning under ``cc -O3 -Wall -shared -fPIC ... -lm``:
 a function only names the parameters and quantities it uses.
 
 >>> from derivations import derive
@@ -208,7 +208,7 @@ def interface_lines(inputs, targets, note=EXACT):
         "It needs only <math.h>; the activations are computed in forms that cannot overflow.",
         "Compile it, e.g., with",
         "",
-        "    cc -O2 -Wall -shared -fPIC -o libnn.so this_file.c -lm",
+        "    cc -O3 -Wall -shared -fPIC -o libnn.so this_file.c -lm",
         "",
         note,
     ]
