@@ -246,7 +246,7 @@ def main(argv=None):
     small, big, limit = BUILD
     t_small = min(first_gradient(small, args.seed) for _ in range(3))
     t_big = min(first_gradient(big, args.seed) for _ in range(3))
-    print(f"\nFrom derive(network) to the first gradient (caches emptied, best of 3): {small} {t_small:.2f} s, {big} {t_big:.2f} s, "
+    print(f"\nFrom derive(network) to the first gradient (caches emptied, best of 3): {small} {t_small * 1e3:.1f} ms, {big} {t_big * 1e3:.1f} ms, "
           f"{t_big / t_small:.1f}x (target <= {limit:g}x: "
           f"{'met' if t_big / t_small <= limit else 'NOT met'})")
 

@@ -100,3 +100,27 @@ def test_sums_of_products_in_place_whatever_varies_by_row():
     assert numeric._sum_of_products(0.5, (2.0, 3.0), (1.0, 4.0)) == 10.5
     ours = numeric._sum_of_products(1.0, (row, row), (row, 2.0))
     assert np.array_equal(ours, 1.0 + row * row + row * 2.0) and ours is not row
+
+
+def test_the_numpy_sigmoid_is_the_textbook_value_everywhere_without_a_warning():
+    """Against math.exp, one number at a time: both branches, the -700 edge, NaN mixed with large inputs."""
+    import math
+    import warnings
+
+    from derivations.rules import NUMPY_FUNCTIONS
+
+    np_sigmoid = NUMPY_FUNCTIONS["sigmoid"]
+
+    def reference(x):
+        return math.exp(x) if x < -700 else 1.0 / (1.0 + math.exp(-x))
+
+    xs = np.concatenate([np.linspace(-800, 800, 4001), [-700.0, np.nextafter(-700.0, 0), -745.2, 710.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for block in (xs, xs[xs > -700], xs[:5], xs[-1:]):
+            # numpy's exp and libm's may differ in the last bit: 2 ulps, and subnormals to their spacing
+            np.testing.assert_allclose(np_sigmoid(block), [reference(x) for x in block.tolist()], rtol=4.5e-16,
+                                       atol=1e-322)
+        mixed = np_sigmoid(np.array([np.nan, -1000.0, 3.0]))
+        assert math.isnan(mixed[0]) and mixed[1] == 0.0 and mixed[2] == pytest.approx(reference(3.0), rel=4.5e-16)
+        assert np_sigmoid(np.array([])).shape == (0,) and np_sigmoid(2.0) == pytest.approx(reference(2.0), rel=4.5e-16)

@@ -58,14 +58,17 @@ class d_sigmoid(ActivationFunction):
 def np_sigmoid(x):
     """1/(1 + e^-x), elementwise, to the last bit; below x = -700, where e^-x would overflow, e^x."""
     x = np.asarray(x, dtype=float)
-    textbook = np.asarray(np.maximum(x, -700.0))  # an array even for one number: the steps write into it
-    np.negative(textbook, out=textbook)  # in place: one temporary, not four, for a block of samples
+    # one read of x says whether any entry needs the clamp: usually none does, and the
+    # common path is then four passes over a block (negate, exp, add, invert), in place
+    low = x.size > 0 and not np.min(x) >= -700.0  # a NaN takes the careful path too
+    textbook = np.asarray(np.maximum(x, -700.0) if low else np.negative(x))  # an array even for one number
+    if low:
+        np.negative(textbook, out=textbook)
     np.exp(textbook, out=textbook)
     textbook += 1.0
     np.reciprocal(textbook, out=textbook)
-    below = x < -700.0
-    if below.any():  # rare: one extra exp only where it is needed
-        textbook = np.where(below, np.exp(np.minimum(x, 0.0)), textbook)
+    if low:  # rare: one extra exp only where it is needed
+        textbook = np.where(x < -700.0, np.exp(np.minimum(x, 0.0)), textbook)
     return textbook[()]
 
 
