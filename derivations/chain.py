@@ -30,7 +30,8 @@ True
 """
 
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
+from typing import Callable
 
 from sympy import Add, Mul, S, Symbol
 
@@ -88,7 +89,7 @@ class Factor(Views):
     name: str
     of: Symbol
     wrt: Symbol
-    named: object
+    formula: "Callable[[], object]" = field(repr=False)  # makes ``named``, on first read
     kind: str
     derivation: "Derivation" = field(repr=False)
     neuron: "Neuron | None" = field(default=None, repr=False)
@@ -96,6 +97,11 @@ class Factor(Views):
     param: "Symbol | None" = field(default=None, repr=False)
     multiplier: "Symbol | None" = field(default=None, repr=False)
     fprime: bool = field(default=False, repr=False)
+
+    @cached_property
+    def named(self):
+        """The factor's formula in named quantities, made on first read (a wide network has thousands)."""
+        return self.formula()
 
     @property
     def symbol(self):
@@ -357,20 +363,26 @@ class _Chain:
         g, handle = d.graph, d.handle
         factors, edges, chain_to, n_paths = {}, {}, {}, {}
 
-        def factor(of, wrt, named, kind, **structure):
-            f = Factor(factor_name(of, wrt), of, wrt, named, kind, d, **structure)
+        def factor(of, wrt, formula, kind, **structure):
+            # the formula is a recipe, followed when someone reads it: the structure (names,
+            # neurons, multipliers) is all that printing one parameter's chain of a wide network needs
+            f = Factor(factor_name(of, wrt), of, wrt, formula, kind, d, **structure)
             factors[f.name] = f
             return f
 
+        @lru_cache(maxsize=None)
         def fprime(n):
             """∂handle/∂sum for a neuron: f'(sum), or 1 where the chain enters at the sum."""
             if handle[n] == n.sum:
                 return S.One
             return n.activation.derivative_of(n.sum)
 
+        def upstream(n, consumers):
+            return Add(*(Mul(*(f.symbol for f in chain_to[m])) * edges[m, n].symbol for m in consumers))
+
         rule = g.loss_rule
         for y, o in zip(g.targets, g.outputs):
-            chain_to[o] = (factor(g.loss, handle[o], rule.derivative(y, o.out), "loss", neuron=o),)
+            chain_to[o] = (factor(g.loss, handle[o], partial(rule.derivative, y, o.out), "loss", neuron=o),)
             n_paths[o] = 1
         local = {}
         inputs = set(g.inputs)  # a set: a tuple scan per weight is quadratic in wide layers
@@ -382,17 +394,16 @@ class _Chain:
                     if len(consumers) == 1:
                         chain_to[n] = chain_to[consumers[0]] + (edges[consumers[0], n],)
                     else:
-                        total = Add(*(Mul(*(f.symbol for f in chain_to[m])) * edges[m, n].symbol for m in consumers))
-                        chain_to[n] = (factor(g.loss, n.out, total, "upstream", neuron=n),)
+                        chain_to[n] = (factor(g.loss, n.out, partial(upstream, n, consumers), "upstream", neuron=n),)
                 with_fprime = handle[n] != n.sum  # f' of the identity is the factor 1, still "taken"
                 for p, i in zip(n.params, n.inputs + (None,)):
-                    named = (S.One if i is None else i) * fprime(n)
-                    local[p] = factor(handle[n], p, named, "local", neuron=n, param=p, multiplier=i, fprime=with_fprime)
+                    local[p] = factor(handle[n], p, partial(_times, S.One if i is None else i, fprime, n), "local",
+                                      neuron=n, param=p, multiplier=i, fprime=with_fprime)
                 for i, w in zip(n.inputs, n.weights):
                     if i not in inputs:
                         source = g.neuron_of(i)
-                        edges[n, source] = factor(handle[n], i, w * fprime(n), "edge", neuron=n, source=source,
-                                                  multiplier=w, fprime=with_fprime)
+                        edges[n, source] = factor(handle[n], i, partial(_times, w, fprime, n), "edge", neuron=n,
+                                                  source=source, multiplier=w, fprime=with_fprime)
         self.factors = readonly(factors)
         self.edges = readonly(edges)
         self.chain_to = readonly(chain_to)
@@ -401,6 +412,11 @@ class _Chain:
             p.name: Partial(p, n, chain_to[n] + (local[p],), n_paths[n], d)
             for p, n in ((p, g.neuron_of(p)) for p in g.params)
         })
+
+
+def _times(multiplier, fprime, n):
+    """multiplier · f'(sum) of neuron ``n``: the formula of a local or an edge factor."""
+    return multiplier * fprime(n)
 
 
 def derive(network: "Network | None" = None) -> Derivation:

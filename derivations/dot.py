@@ -329,7 +329,7 @@ class DotGraph:
             ]
             cluster(f"layer{depth}", title, nodes)
         lit_loss = self.partial is not None
-        loss_label = html_lines([f"L = {self.formula(g.definitions[g.loss])}" if self.labels != "none" else "L"])
+        loss_label = html_lines([f"L = {self.formula(g.loss_definition)}" if self.labels != "none" else "L"])
         cluster("loss", "loss", [
             *(self.node(y.name, {"shape": "ellipse", "style": "dashed", "label": html_lines([y.name])})
               for y in g.targets),

@@ -159,8 +159,13 @@ class Graph(Frozen):
         for n in self.neurons:
             defs[n.sum] = n.pre_activation
             defs[n.out] = n.activation.of(n.sum)
-        defs[self.loss] = Add(*(self.loss_rule.term(y, o.out) for y, o in zip(self.targets, self.outputs)))
+        defs[self.loss] = self.loss_definition
         return readonly(defs)
+
+    @cached_property
+    def loss_definition(self):
+        """L in the outputs and targets, its textbook form; alone, without every neuron's weighted sum."""
+        return Add(*(self.loss_rule.term(y, o.out) for y, o in zip(self.targets, self.outputs)))
 
     def to_raw(self, expr):
         """Write ``expr`` in raw symbols: every named quantity substituted away."""

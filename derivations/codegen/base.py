@@ -77,7 +77,7 @@ def header(listing, target, interface):
         "",
     ]
     lines += [f"    {formula(n, listing)}" for n in g.neurons]
-    lines += [f"    L = {MATH.doprint(g.definitions[g.loss])}", ""]
+    lines += [f"    L = {MATH.doprint(g.loss_definition)}", ""]
     used = [a.definition for a in ACTIVATIONS.values() if a.definition and a.name in set(net.activations)]
     if used:
         lines += ["with"] + [f"    {definition}" for definition in used] + [""]
@@ -87,7 +87,7 @@ def header(listing, target, interface):
     words.append("the loss of several samples is the mean of L over them, and the gradient is that")
     words.append("of this mean.")
     stable = MATH.doprint(g.stable_loss)
-    if stable != MATH.doprint(g.definitions[g.loss]):
+    if stable != MATH.doprint(g.loss_definition):
         words.append(f"L is computed as {stable}: the same value, with nothing to overflow.")
     lines += wrap(" ".join(w for w in words if w))
     lines += ["", "Parameters, in the order every function takes and returns them:"]

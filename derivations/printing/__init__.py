@@ -152,7 +152,7 @@ def text_definitions(derivation):
     """The network's quantities, one line each: h₁ = f(w₁ x₁ + w₂ x₂ + b₁), ..., L = (y_true - y_pred)²."""
     forms, notation, g = Forms(derivation), Notation(derivation.network), derivation.graph
     lines = [f"{_text(n.out, notation=notation)} = {_text(forms.definition(n), notation=notation)}" for n in g.neurons]
-    lines.append(f"{_text(g.loss, notation=notation)} = {_text(g.definitions[g.loss], notation=notation)}")
+    lines.append(f"{_text(g.loss, notation=notation)} = {_text(g.loss_definition, notation=notation)}")
     return lines
 
 

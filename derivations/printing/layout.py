@@ -107,7 +107,7 @@ class Layout:
                 rows.append(row(n.out, activate(n, n.sum), note=note))
             else:
                 rows.append(row(n.out, forms.definition(n), note=note))
-        rows.append(row(self.loss, g.definitions[self.loss], note=("(the loss on one sample)",)))
+        rows.append(row(self.loss, g.loss_definition, note=("(the loss on one sample)",)))
         blocks = [Heading(2, ("The network",))]
         intro = ("Each neuron adds up its weighted inputs and its bias, then applies its activation.",)
         if d.network.is_article:

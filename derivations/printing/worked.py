@@ -133,7 +133,7 @@ class WorkedExample:
                 sides.append(Math(activate(n, n.sum), self.shown))
             sides.append(self._result(out))
             rows.append(row(*sides, note=output_note(n)))
-        loss = g.definitions[g.loss]
+        loss = g.loss_definition
         value = calc(loss)
         if not math.isfinite(value):  # e.g. log(1 - y_pred) once y_pred has rounded to 1
             value = self.exact[g.loss.name]
