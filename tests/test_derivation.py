@@ -348,3 +348,17 @@ def test_general_engine_with_other_sizes_against_finite_differences(rng):
 def test_bad_numeric_input_is_a_clear_error(params, X, y, message):
     with pytest.raises(InputError, match=message):
         derive().gradient(params, X, y)
+
+
+def test_a_chain_is_structure_first_and_formulas_when_read():
+    """Printing one parameter of a wide network needs the chain's names, not 8,700 SymPy products."""
+    from derivations import Network
+    from derivations.chain import Derivation
+
+    d = Derivation(Network((2, 16, 16, 1)))
+    chain = d.partials["w1"].factors
+    assert [f.kind for f in chain] == ["upstream", "local"]
+    assert not any("named" in vars(f) for f in d.factors.values())  # no formula made yet
+    h1 = d.graph.neurons[0]
+    assert chain[1].named == d.graph.inputs[0] * h1.activation.derivative_of(h1.sum)
+    assert "named" in vars(chain[1]) and "named" not in vars(chain[0])
