@@ -174,6 +174,13 @@ class NumericDerivation:
         Returns the parameters (floats) followed by the columns of ``X`` and
         ``y``, each column a contiguous array.
         """
+        values, X, Y = self.checked(params, X, y)
+        # one copy into columns: a row's values sit apart in X, a column's side by side in each block
+        return values + list(np.ascontiguousarray(X.T)) + list(np.ascontiguousarray(Y.T))
+
+    def checked(self, params, X, y):
+        """``params`` as floats in parameter order, ``X`` (samples x inputs) and ``Y`` (samples x outputs),
+        each checked once, or an :class:`InputError` saying what is wrong."""
         if not isinstance(params, Mapping):
             raise InputError(f"params must map names to numbers ({', '.join(self.param_names)})")
         missing = [n for n in self.param_names if n not in params]
@@ -213,9 +220,7 @@ class NumericDerivation:
             raise InputError(f"y must have shape {expected} to match X, got {y.shape}")
         if len(X) == 0:
             raise InputError("X has no samples")
-        y = y[:, None] if n_out == 1 else y
-        # one copy into columns: a row's values sit apart in X, a column's side by side in each block
-        return values + list(np.ascontiguousarray(X.T)) + list(np.ascontiguousarray(y.T))
+        return values, X, (y[:, None] if n_out == 1 else y)
 
     def _blocks(self, params, X, y):
         """The checked arguments of each block of rows, the block's row count last; and the rows in all."""
@@ -242,10 +247,8 @@ class NumericDerivation:
 
     def _row_blocks(self, params, X, y):
         """The checked parameters as an array, and blocks of (X rows, Y rows): the layer route's arguments."""
-        args = self.arguments(params, X, y)
-        k, n_in = len(self.param_names), self.network.n_inputs
-        values = np.array(args[:k])
-        X, Y = np.stack(args[k:k + n_in], axis=1), np.stack(args[k + n_in:], axis=1)
+        values, X, Y = self.checked(params, X, y)  # rows as they come: the matrix route reads them so
+        values = np.array(values)
         rows = max(64, LAYER_FLOATS // max(self.network.layers))
         return values, ((X[s:s + rows], Y[s:s + rows]) for s in range(0, len(X), rows)), len(X)
 

@@ -193,3 +193,10 @@ def test_a_wide_network_reaches_its_gradient_without_a_symbol(monkeypatch, rng):
     expected = reference.gradient(params, X, y)
     scale = max(abs(v) for v in expected.values())
     assert all(abs(gradient[k] - expected[k]) <= 1e-12 * scale for k in expected)
+
+
+def test_the_layer_view_lists_two_neurons_and_the_last_of_a_wide_layer():
+    text = derive(Network((2, 5, 1))).to_text(view="layers").split("Here f is")[0]  # "The network"
+    assert "h₁ " in text and "h₂ " in text and "h₅ " in text and "(h₃ ... h₄ likewise)" in text
+    assert "h₃ " not in text.replace("(h₃", "")
+    assert "(h₃" not in derive(Network((2, 5, 1))).to_text(view="scalar", params=["w1"])

@@ -157,7 +157,7 @@ class CFile:
             *code,
             "",
             rule("every sample"),
-            BATCH.rstrip("\n"),
+            BATCH.replace("{training}", TRAINING).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
 
@@ -243,6 +243,38 @@ def rule(title):
     return f"/* ---- {title} ".ljust(WIDTH - 3, "-") + " */"
 
 
+#: the article's training in C, the same text in both styles: it only calls nn_backprop and nn_loss
+TRAINING = """/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
+void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
+{
+    double grad[NN_N_PARAMS];
+    nn_backprop(params, x, y, grad);
+    for (int k = 0; k < NN_N_PARAMS; k++)
+        params[k] -= learn_rate * grad[k];
+}
+
+/* The article's training, in place; the mean loss after each epoch goes to
+ * loss_history[epochs] unless it is NULL. */
+void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
+                      double learn_rate, double *loss_history)
+{
+    for (long epoch = 0; epoch < epochs; epoch++) {
+        for (long i = 0; i < n; i++)
+            nn_sgd_step(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS, learn_rate);
+        if (loss_history)
+            loss_history[epoch] = nn_loss(params, X, y, n);
+    }
+}
+
+/* The article's training, in place: every epoch, one SGD step per sample, in order. */
+void nn_train(double *params, const double *X, const double *y, long n, long epochs,
+              double learn_rate)
+{
+    nn_train_history(params, X, y, n, epochs, learn_rate, 0);
+}
+
+"""
+
 SECTIONS = {
     "forward": "forward pass: each neuron's weighted sum, then its activation",
     "backward": "backward pass: every factor of the chain rule, from the loss back to the inputs",
@@ -276,36 +308,7 @@ void nn_gradients(const double *params, const double *X, const double *y, long n
         grad[k] = total[k] / n;
 }
 
-/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
-void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
-{
-    double grad[NN_N_PARAMS];
-    nn_backprop(params, x, y, grad);
-    for (int k = 0; k < NN_N_PARAMS; k++)
-        params[k] -= learn_rate * grad[k];
-}
-
-/* The article's training, in place; the mean loss after each epoch goes to
- * loss_history[epochs] unless it is NULL. */
-void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
-                      double learn_rate, double *loss_history)
-{
-    for (long epoch = 0; epoch < epochs; epoch++) {
-        for (long i = 0; i < n; i++)
-            nn_sgd_step(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS, learn_rate);
-        if (loss_history)
-            loss_history[epoch] = nn_loss(params, X, y, n);
-    }
-}
-
-/* The article's training, in place: every epoch, one SGD step per sample, in order. */
-void nn_train(double *params, const double *X, const double *y, long n, long epochs,
-              double learn_rate)
-{
-    nn_train_history(params, X, y, n, epochs, learn_rate, 0);
-}
-
-/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
+{training}/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
 void nn_predict(const double *params, const double *X, long n, double *out)
 {
     for (long i = 0; i < n; i++)

@@ -27,7 +27,7 @@ from sympy import Symbol
 from sympy.printing.c import C99CodePrinter
 
 from derivations.codegen.base import HelperCalls, wrap
-from derivations.codegen.emit_c import comment_block, interface_lines, rule
+from derivations.codegen.emit_c import TRAINING, comment_block, interface_lines, rule
 from derivations.codegen.layered import LayerHelpers, Plan, equations, style_command, style_note
 
 TARGET = "c"
@@ -246,7 +246,7 @@ class CLayers:
             *code,
             "",
             rule("the interface"),
-            INTERFACE_CODE.format(L=p.output.name).rstrip("\n"),
+            INTERFACE_CODE.format(L=p.output.name, training=TRAINING).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
 
@@ -551,36 +551,7 @@ void nn_backprop(const double *params, const double *x, const double *y, double 
     nn_gradients(params, x, y, 1, grad);
 }}
 
-/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
-void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
-{{
-    double grad[NN_N_PARAMS];
-    nn_backprop(params, x, y, grad);
-    for (int k = 0; k < NN_N_PARAMS; k++)
-        params[k] -= learn_rate * grad[k];
-}}
-
-/* The article's training, in place; the mean loss after each epoch goes to
- * loss_history[epochs] unless it is NULL. */
-void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
-                      double learn_rate, double *loss_history)
-{{
-    for (long epoch = 0; epoch < epochs; epoch++) {{
-        for (long i = 0; i < n; i++)
-            nn_sgd_step(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS, learn_rate);
-        if (loss_history)
-            loss_history[epoch] = nn_loss(params, X, y, n);
-    }}
-}}
-
-/* The article's training, in place: every epoch, one SGD step per sample, in order. */
-void nn_train(double *params, const double *X, const double *y, long n, long epochs,
-              double learn_rate)
-{{
-    nn_train_history(params, X, y, n, epochs, learn_rate, 0);
-}}
-
-/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
+{training}/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
 void nn_predict(const double *params, const double *X, long n, double *out)
 {{
     struct nn_block q;

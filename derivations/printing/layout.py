@@ -80,28 +80,23 @@ class Layout:
     # --- the network ----------------------------------------------------------------
 
     def _listed_neurons(self):
-        """The neurons whose definitions are shown: all of them, but in the layer view only the first two
-        and the last of a wide layer (its matrices say the rest; 2-64-64-1 would list 129 sums)."""
+        """``(neuron, note)`` for each neuron whose definition is shown: all of them, but in the layer view only
+        the first two and the last of a wide layer (its matrices say the rest; 2-64-64-1 would list 129 sums),
+        the last noted "(h3 ... h63 likewise)"."""
         for layer in self.derivation.graph.layers:
-            if self.options.view == "layers" and len(layer) > LAYERS_PAST:
-                yield from layer[:2] + layer[-1:]
-            else:
-                yield from layer
-
-    def _likewise(self, neuron):
-        """"(h3 ... h63 likewise)" after the last neuron of a layer the layer view shortened."""
-        layer = self.derivation.graph.layers[neuron.layer - 1]
-        if self.options.view != "layers" or len(layer) <= LAYERS_PAST or neuron is not layer[-1]:
-            return ()
-        skipped = layer[2:-1]
-        return ("(", Math(skipped[0].out), " ... ", Math(skipped[-1].out), " likewise)") if len(skipped) > 1 \
-            else ("(", Math(skipped[0].out), " likewise)")
+            if self.options.view != "layers" or len(layer) <= LAYERS_PAST:
+                yield from ((n, ()) for n in layer)
+                continue
+            skipped = layer[2:-1]
+            likewise = (Math(skipped[0].out),) + ((" ... ", Math(skipped[-1].out)) if len(skipped) > 1 else ())
+            yield from ((n, ()) for n in layer[:2])
+            yield layer[-1], ("(", *likewise, " likewise)")
 
     def network(self):
         d, g, forms = self.derivation, self.derivation.graph, self.forms
         rows = []
-        for n in self._listed_neurons():
-            note = output_note(n) or self._likewise(n)
+        for n, likewise in self._listed_neurons():
+            note = output_note(n) or likewise
             if n in g.outputs and d.handle[n] == n.sum:  # the chain starts at the sum: name it
                 rows.append(row(n.sum, weighted_sum(n)))
                 rows.append(row(n.out, activate(n, n.sum), note=note))
