@@ -1,7 +1,10 @@
 """Benchmark: the layer style of generated code (issue 10), side by side with hand-written baselines.
 
 Four measurements, each contender run in the same rounds as the others (a
-round runs every contender once; each keeps its best round):
+round runs every contender in turn; each keeps its best round).  A contender
+of under 20 ms runs that long in a row within a round and counts the mean
+call, as timeit does: one call of the C training (0.3 ms), timed right after
+50 ms of the article's class, would time mostly the caches that left cold.
 
 1. 2-64-64-1 (sigmoid, mse), the mean-loss gradient over 100,000 samples:
    a hand-vectorized *blocked* numpy matrix backprop written below (the
@@ -63,16 +66,25 @@ WIDE = Network((2, 64, 64, 1))
 ARTICLE = Network()
 
 
-def best_times(runs, rounds):
-    """``{name: (best seconds, result)}``: every round runs each contender once, in turn."""
+def best_times(runs, rounds, fill=0.02):
+    """``{name: (best seconds per call, result)}``: every round runs each contender in turn.
+
+    The first round calls each once.  Later rounds call a contender as many times
+    in a row as take ``fill`` seconds (once, for any that takes longer) and divide,
+    as ``timeit`` does: a call of under a millisecond, timed once right after a
+    contender that ran for 50 ms, measures mostly the caches that one left cold.
+    """
     best = {name: (float("inf"), None) for name in runs}
+    calls = dict.fromkeys(runs, 1)
     for _ in range(rounds):
         for name, run in runs.items():
             start = time.perf_counter()
-            result = run()
-            seconds = time.perf_counter() - start
+            for _ in range(calls[name]):
+                result = run()
+            seconds = (time.perf_counter() - start) / calls[name]
             if seconds < best[name][0]:
                 best[name] = (seconds, result)
+            calls[name] = max(1, int(fill / max(seconds, 1e-9)))
     return best
 
 

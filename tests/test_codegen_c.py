@@ -82,3 +82,37 @@ def test_header_lists_every_public_function_with_its_real_signature():
     assert listed and listed == {d[:-1] for d in defined}
     for define in ("NN_N_PARAMS 25", "NN_N_INPUTS 2", "NN_N_OUTPUTS 1"):
         assert f"#define {define}" in source
+
+
+@pytest.mark.parametrize("network", NETWORKS, ids=lambda n: n.describe())
+def test_the_written_out_training_loop_is_the_derivations_sgd(network, tmp_path):
+    """nn_train_history writes each step out and sums the loss one epoch late, among the steps.
+
+    Checked against SGD by the derivation's own gradient (no C involved), and to the
+    last bit against the same library's nn_sgd_step and nn_loss, as its comment claims.
+    """
+    require_tool("cc")
+    from derivations import cbuild, derive
+
+    library = cbuild.load(network, directory=tmp_path)
+    derivation = derive(network)
+    rng = np.random.default_rng(7)
+    X = rng.normal(0.0, 1.5, (5, network.n_inputs))
+    y = rng.uniform(0.05, 0.95, (5, network.n_outputs)).squeeze(axis=1) if network.n_outputs == 1 else \
+        rng.uniform(0.05, 0.95, (5, network.n_outputs))
+    start = rng.normal(0.0, 0.5, network.n_params)
+    for epochs in (0, 1, 6):
+        trained, history = library.train(start, X, y, epochs=epochs, learn_rate=0.3)
+        params, step_params, losses, step_losses = start.copy(), start.copy(), [], []
+        for _ in range(epochs):
+            for x, t in zip(X, y):
+                g = derivation.gradient(dict(zip(network.param_names, params)), [x], [t])
+                params = params - 0.3 * np.array([g[name] for name in network.param_names])
+                step_params = library.sgd_step(step_params, x, t, 0.3)
+            losses.append(derivation.numeric.loss_value(dict(zip(network.param_names, params)), X, y))
+            step_losses.append(library.loss(step_params, X, y))
+        assert len(history) == epochs
+        np.testing.assert_allclose(trained, params, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(history, losses, rtol=1e-12, atol=1e-15)
+        assert trained.tolist() == step_params.tolist() and history == step_losses
+    assert epochs and history[-1] < history[0]  # it trains

@@ -140,6 +140,7 @@ class CFile:
             [""] + [f"    grad[{k}] = {g};" for k, g in enumerate(ls.gradients)],
         )
         code += ["", BACKPROP.strip("\n")]
+        history = self.training_loop(forward, backward)
         parts = [
             *comment_block(self.header_lines()),
             "",
@@ -157,9 +158,46 @@ class CFile:
             *code,
             "",
             rule("every sample"),
-            BATCH.replace("{training}", TRAINING).rstrip("\n"),
+            BATCH.replace("{training}", TRAINING.replace("{history}", "\n".join(history) + "\n")).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
+
+    def training_loop(self, forward, backward):
+        """nn_train_history: the article's train(), each step written out, the parameters in locals."""
+        ls = self.listing
+        used = {symbol.name for line in forward + backward for symbol in line.expr.free_symbols}
+        step = [(f"const double {x} = X[i * NN_N_INPUTS + {k}];", "") for k, x in enumerate(ls.inputs) if x in used]
+        step += [(f"const double {t} = y[i * NN_N_OUTPUTS + {k}];", "") for k, t in enumerate(ls.targets) if t in used]
+        step += self.statements(forward, "forward") + self.statements(backward, "backward")
+        step += [("", ""), ("/* the step: each parameter minus learn_rate * dL/dparam */", "")]
+        step += [(f"{p} -= learn_rate * {g};", "") for p, g in zip(ls.params, ls.gradients)]
+        step += [("", ""), ("/* the loss after the epoch before, at params: waits for no step */", ""),
+                 ("if (loss_history && epoch > 0)", ""),
+                 ("    total += nn_sample_loss(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS);", "")]
+        rows = [(f"double {p} = params[{k}];", "") for k, p in enumerate(ls.params)]
+        rows += [("for (long epoch = 0; epoch < epochs; epoch++) {", ""),
+                 ("    double total = 0.0;    /* n times the loss after the epoch before */", ""),
+                 ("    for (long i = 0; i < n; i++) {", "")]
+        rows += [("        " + code if code else "", comment) for code, comment in step]
+        rows += [("    }", ""), ("    if (loss_history && epoch > 0)", ""),
+                 ("        loss_history[epoch - 1] = total / n;", "")]
+        rows += [(f"    params[{k}] = {p};", "") for k, p in enumerate(ls.params)]
+        rows += [("}", ""), ("if (loss_history && epochs > 0)", ""),
+                 ("    loss_history[epochs - 1] = nn_loss(params, X, y, n);", "")]
+        return self.function(
+            "void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,\n"
+            "                      double learn_rate, double *loss_history)",
+            "The article's training, in place; the mean loss after each epoch goes to "
+            "loss_history[epochs] unless it is NULL. As in the article's train(), each step is "
+            "written out: the forward pass, the chain rule, the update. Each step waits for the "
+            "one before (for its exp() calls most of all), so the parameters live in local "
+            "variables, which the compiler keeps in registers, and params is written once an "
+            "epoch: where the epoch ended. The loss after an epoch is summed during the next, a "
+            "sample after each step, at params: those forward passes wait for no step, so the "
+            "processor runs them while the steps wait. The numbers are nn_sgd_step's and "
+            "nn_loss's to the last bit.",
+            rows, [],
+        )
 
     def helpers(self):
         out = []
@@ -243,7 +281,7 @@ def rule(title):
     return f"/* ---- {title} ".ljust(WIDTH - 3, "-") + " */"
 
 
-#: the article's training in C, the same text in both styles: it only calls nn_backprop and nn_loss
+#: the article's training in C, around each style's nn_train_history: one text for both styles
 TRAINING = """/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
 void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
 {
@@ -253,7 +291,18 @@ void nn_sgd_step(double *params, const double *x, const double *y, double learn_
         params[k] -= learn_rate * grad[k];
 }
 
-/* The article's training, in place; the mean loss after each epoch goes to
+{history}
+/* The article's training, in place: every epoch, one SGD step per sample, in order. */
+void nn_train(double *params, const double *X, const double *y, long n, long epochs,
+              double learn_rate)
+{
+    nn_train_history(params, X, y, n, epochs, learn_rate, 0);
+}
+
+"""
+
+#: nn_train_history in the layer style (the scalar style writes its own: CFile.training_loop)
+EPOCH_HISTORY = """/* The article's training, in place; the mean loss after each epoch goes to
  * loss_history[epochs] unless it is NULL. */
 void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
                       double learn_rate, double *loss_history)
@@ -265,14 +314,6 @@ void nn_train_history(double *params, const double *X, const double *y, long n, 
             loss_history[epoch] = nn_loss(params, X, y, n);
     }
 }
-
-/* The article's training, in place: every epoch, one SGD step per sample, in order. */
-void nn_train(double *params, const double *X, const double *y, long n, long epochs,
-              double learn_rate)
-{
-    nn_train_history(params, X, y, n, epochs, learn_rate, 0);
-}
-
 """
 
 SECTIONS = {

@@ -27,7 +27,7 @@ from sympy import Symbol
 from sympy.printing.c import C99CodePrinter
 
 from derivations.codegen.base import HelperCalls, wrap
-from derivations.codegen.emit_c import TRAINING, comment_block, interface_lines, rule
+from derivations.codegen.emit_c import EPOCH_HISTORY, TRAINING, comment_block, interface_lines, rule
 from derivations.codegen.layered import LayerHelpers, Plan, equations, style_command, style_note
 
 TARGET = "c"
@@ -246,7 +246,7 @@ class CLayers:
             *code,
             "",
             rule("the interface"),
-            INTERFACE_CODE.format(L=p.output.name, training=TRAINING).rstrip("\n"),
+            INTERFACE_CODE.format(L=p.output.name, training=TRAINING.replace("{history}", EPOCH_HISTORY)).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
 
