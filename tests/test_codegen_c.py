@@ -116,3 +116,44 @@ def test_the_written_out_training_loop_is_the_derivations_sgd(network, tmp_path)
         np.testing.assert_allclose(history, losses, rtol=1e-12, atol=1e-15)
         assert trained.tolist() == step_params.tolist() and history == step_losses
     assert epochs and history[-1] < history[0]  # it trains
+
+
+LAYER_NETWORKS = [
+    Network(),
+    Network((2, 3, 2, 1), ("relu", "tanh", "sigmoid"), loss="bce"),
+    Network((3, 5, 2), "leaky_relu", "identity"),
+    Network((1, 1), "sigmoid", loss="bce"),
+    Network((3, 24, 16, 2), ("tanh", "softplus", "sigmoid"), loss="bce"),
+]
+
+
+@pytest.mark.parametrize("network", LAYER_NETWORKS, ids=lambda n: n.describe())
+def test_the_layer_styles_one_sample_path_is_a_one_column_block(network, tmp_path):
+    """The layer style's nn_backprop, nn_sample_loss, nn_feedforward and nn_sgd_step use vectors, not a
+    padded block; their comments claim the block's numbers to the last bit.  Checked against the block
+    functions with one row, and against the derivation's gradient (no C involved)."""
+    require_tool("cc")
+    from derivations import cbuild, derive
+
+    library = cbuild.load(network, directory=tmp_path, style="layers")
+    lib = library._lib
+    lib.nn_backprop.restype, lib.nn_backprop.argtypes = None, [DOUBLES] * 4
+    lib.nn_sample_loss.restype, lib.nn_sample_loss.argtypes = ctypes.c_double, [DOUBLES] * 3
+    lib.nn_feedforward.restype, lib.nn_feedforward.argtypes = None, [DOUBLES] * 3
+    derivation = derive(network)
+    rng = np.random.default_rng(3)
+    for _ in range(3):
+        params = rng.normal(0.0, 0.7, network.n_params)
+        x = rng.normal(0.0, 2.0, network.n_inputs)
+        t = rng.uniform(0.0, 1.0, network.n_outputs)
+        grad, out = np.empty(network.n_params), np.empty(network.n_outputs)
+        lib.nn_backprop(params, x, t, grad)
+        block = library.gradients(params, [x], [t] if network.n_outputs > 1 else t)
+        assert grad.tolist() == block.tolist()
+        expected = derivation.gradient(dict(zip(network.param_names, params)), [x], [t] if network.n_outputs > 1 else t)
+        np.testing.assert_allclose(grad, [expected[name] for name in network.param_names], rtol=1e-12, atol=1e-15)
+        assert lib.nn_sample_loss(params, x, t) == library.loss(params, [x], [t] if network.n_outputs > 1 else t)
+        lib.nn_feedforward(params, x, out)
+        assert out.tolist() == np.atleast_1d(library.predict(params, [x])).ravel().tolist()
+        stepped = library.sgd_step(params, x, t if network.n_outputs > 1 else t[0], 0.25)
+        assert stepped.tolist() == (params - 0.25 * block).tolist()

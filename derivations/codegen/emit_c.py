@@ -158,7 +158,7 @@ class CFile:
             *code,
             "",
             rule("every sample"),
-            BATCH.replace("{training}", TRAINING.replace("{history}", "\n".join(history) + "\n")).rstrip("\n"),
+            BATCH.replace("{training}", TRAINING.replace("{history}", "\n".join(history) + "\n") + NN_TRAIN).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
 
@@ -281,7 +281,7 @@ def rule(title):
     return f"/* ---- {title} ".ljust(WIDTH - 3, "-") + " */"
 
 
-#: the article's training in C, around each style's nn_train_history: one text for both styles
+#: the article's training in the scalar style, around its nn_train_history (CFile.training_loop)
 TRAINING = """/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
 void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
 {
@@ -292,28 +292,16 @@ void nn_sgd_step(double *params, const double *x, const double *y, double learn_
 }
 
 {history}
-/* The article's training, in place: every epoch, one SGD step per sample, in order. */
+"""
+
+#: nn_train, the same in both styles
+NN_TRAIN = """/* The article's training, in place: every epoch, one SGD step per sample, in order. */
 void nn_train(double *params, const double *X, const double *y, long n, long epochs,
               double learn_rate)
 {
     nn_train_history(params, X, y, n, epochs, learn_rate, 0);
 }
 
-"""
-
-#: nn_train_history in the layer style (the scalar style writes its own: CFile.training_loop)
-EPOCH_HISTORY = """/* The article's training, in place; the mean loss after each epoch goes to
- * loss_history[epochs] unless it is NULL. */
-void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
-                      double learn_rate, double *loss_history)
-{
-    for (long epoch = 0; epoch < epochs; epoch++) {
-        for (long i = 0; i < n; i++)
-            nn_sgd_step(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS, learn_rate);
-        if (loss_history)
-            loss_history[epoch] = nn_loss(params, X, y, n);
-    }
-}
 """
 
 SECTIONS = {

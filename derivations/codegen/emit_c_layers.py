@@ -13,7 +13,11 @@ on x86-64 Linux are built for AVX2 and for any x86-64, picked when the
 library loads.  The activations' exp is the file's own ``nn_exp`` (a few
 multiplications and additions, within 1-2 units in the last place of libm's),
 because a call to libm's exp per number keeps the activation loops out of
-vector registers.  Same functions and constants as the scalar C.
+vector registers.  One sample at a time (``nn_backprop``, ``nn_sgd_step``,
+the training loop) the same equations run on vectors (``struct nn_one``)
+instead of a block padded to NN_LANES columns, adding in the kernels' order:
+the same numbers, for an eighth of the work.  Same functions and constants as
+the scalar C.
 
 >>> from derivations import Network, derive
 >>> source = emit(derive(Network((2, 64, 64, 1))))
@@ -27,7 +31,7 @@ from sympy import Symbol
 from sympy.printing.c import C99CodePrinter
 
 from derivations.codegen.base import HelperCalls, wrap
-from derivations.codegen.emit_c import EPOCH_HISTORY, TRAINING, comment_block, interface_lines, rule
+from derivations.codegen.emit_c import NN_TRAIN, comment_block, interface_lines, rule
 from derivations.codegen.layered import LayerHelpers, Plan, equations, style_command, style_note
 
 TARGET = "c"
@@ -67,8 +71,15 @@ def reads(expr, layer, indent, row="j", column="s", skip=False):
     return [f"{indent}const double {', '.join(used)};"] if used and not skip else []
 
 
+def one_reads(expr, layer, indent, row="j"):
+    """``const double z = v->z_2[j], ...;`` for the element symbols ``expr`` reads, of one sample ``v``."""
+    arrays = {Z: f"v->z_{layer}[{row}]", A: f"v->a_{layer}[{row}]", Y: f"t[{row}]"}
+    used = [f"{symbol} = {arrays[symbol]}" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
+    return [f"{indent}const double {', '.join(used)};"] if used else []
+
+
 class CLayers:
-    """Writes the C file: header, sizes, helpers, the block's arrays, forward, BP1-BP4, the interface."""
+    """Writes the C file: header, sizes, helpers, the block's arrays, forward, BP1-BP4, one sample, the interface."""
 
     def __init__(self, plan):
         self.plan = plan
@@ -206,6 +217,143 @@ class CLayers:
             "}",
         ]
 
+    # --- one sample ----------------------------------------------------------------------
+
+    def one_struct(self):
+        rows = ["    double a_0[N_0];    /* the inputs */"]
+        for layer in self.plan.layers:
+            l = layer.name
+            rows.append(f"    double z_{l}[N_{l}], a_{l}[N_{l}], delta_{l}[N_{l}];")
+        return [
+            "/* One sample's vectors, a single column of the block's arrays: every layer's z, a and delta. */",
+            "struct nn_one {", *rows, "};",
+        ]
+
+    def one_forward(self):
+        p = self.plan
+        body = ["    for (int k = 0; k < N_0; k++)", "        v->a_0[k] = x[k];"]
+        for layer in p.layers:
+            l, prev = layer.name, layer.index - 1
+            body += [
+                f"    /* layer {l}: z_{l} = W_{l} a_{prev} + b_{l}, a_{l} = f(z_{l}) with f = {layer.activation.name} */",
+                f"    for (int j = 0; j < N_{l}; j++) {{",
+                f"        const double *row = params + W_{l}_AT + j * N_{prev};    /* row j of W_{l} */",
+                "        double sum = 0.0;",
+                f"        for (int k = 0; k < N_{prev}; k++)",
+                f"            sum += row[k] * v->a_{prev}[k];",
+                f"        const double z = sum + params[b_{l}_AT + j];    /* z = W a + b */",
+                f"        v->z_{l}[j] = z;",
+                f"        v->a_{l}[j] = {self.printer.doprint(p.activation(layer, Z))};    /* a = f(z) */",
+                "    }",
+            ]
+        return [
+            "/* The forward pass of one sample x[NN_N_INPUTS] into v, layer by layer.  Each sum adds as the",
+            " * block's kernels add (from 0, input by input, then the bias), so the numbers are the same. */",
+            "static void one_forward(const double *params, const double *x, struct nn_one *v)",
+            "{", *body, "}",
+        ]
+
+    def one_deltas(self):
+        p = self.plan
+        L = p.output.name
+        delta = p.output_delta(Z, A, Y)
+        body = [
+            f"    /* BP1: {p.output_delta_words()} */",
+            f"    for (int j = 0; j < N_{L}; j++) {{",
+            *one_reads(delta, L, "        "),
+            f"        v->delta_{L}[j] = {self.expr(delta)};",
+            "    }",
+        ]
+        if len(p.layers) == 1:
+            body.append("    (void)params;    /* one layer: no BP2, so no W is read */")
+        for layer in reversed(p.layers[1:]):
+            below = p.layers[layer.index - 2]
+            l, k = layer.name, below.name
+            fprime = p.fprime(below, Z, A)
+            body += [
+                f"    /* BP2: delta_{k} = (W_{l}^T delta_{l}) * f'(z_{k}) with f = {below.activation.name}; W_{l}^T delta_{l} row",
+                f"     * by row of W_{l}, so that the inner loop runs along a row (each sum adds in the same order) */",
+                f"    for (int k = 0; k < N_{k}; k++)",
+                f"        v->delta_{k}[k] = 0.0;",
+                f"    for (int j = 0; j < N_{l}; j++) {{",
+                f"        const double *row = params + W_{l}_AT + j * N_{k};",
+                f"        const double d = v->delta_{l}[j];",
+                f"        for (int k = 0; k < N_{k}; k++)",
+                f"            v->delta_{k}[k] += row[k] * d;",
+                "    }",
+            ]
+            if fprime is not None:
+                body += [
+                    f"    for (int k = 0; k < N_{k}; k++) {{",
+                    *one_reads(fprime, k, "        ", row="k"),
+                    f"        v->delta_{k}[k] *= {self.expr(fprime)};",
+                    "    }",
+                ]
+        return [
+            "/* BP1 and BP2 for a forward sample v with targets t[NN_N_OUTPUTS]: every delta. */",
+            "static void one_deltas(const double *params, const double *t, struct nn_one *v)",
+            "{", *body, "}",
+        ]
+
+    def one_loss(self):
+        p = self.plan
+        L = p.output.name
+        loss = p.sample_loss(Z, A, Y)
+        return [
+            "/* L for a forward sample v with targets t[NN_N_OUTPUTS]. */",
+            "static double one_loss(const struct nn_one *v, const double *t)",
+            "{",
+            "    double total = 0.0;",
+            f"    for (int j = 0; j < N_{L}; j++) {{",
+            *one_reads(loss, L, "        "),
+            f"        total += {self.expr(loss)};",
+            "    }",
+            "    return total;",
+            "}",
+        ]
+
+    def one_gradient(self, step):
+        """BP3 and BP4 of one sample for every layer: written to grad, or (``step``) taken as an SGD step."""
+        body = []
+        for layer in self.plan.layers:
+            l, prev = layer.name, layer.index - 1
+            if step:
+                body += [
+                    f"    for (int j = 0; j < N_{l}; j++) {{    /* W_{l} -= learn_rate delta_{l} a_{prev}^T, b_{l} -= learn_rate delta_{l} */",
+                    f"        double *row = params + W_{l}_AT + j * N_{prev};",
+                    f"        for (int k = 0; k < N_{prev}; k++)",
+                    f"            row[k] -= learn_rate * (v.delta_{l}[j] * v.a_{prev}[k]);",
+                    f"        params[b_{l}_AT + j] -= learn_rate * v.delta_{l}[j];",
+                    "    }",
+                ]
+            else:
+                body += [
+                    f"    for (int j = 0; j < N_{l}; j++) {{    /* BP4: dL/dW_{l} = delta_{l} a_{prev}^T; BP3: dL/db_{l} = delta_{l} */",
+                    f"        for (int k = 0; k < N_{prev}; k++)",
+                    f"            grad[W_{l}_AT + j * N_{prev} + k] = v.delta_{l}[j] * v.a_{prev}[k];",
+                    f"        grad[b_{l}_AT + j] = v.delta_{l}[j];",
+                    "    }",
+                ]
+        return body
+
+    def one_step(self):
+        return [
+            "/* One step of the article's SGD on one sample, in place: every delta first (BP2 reads each",
+            " * W_l as it was), then each parameter minus learn_rate * dL/dparam, as BP3 and BP4 give it. */",
+            "static void one_step(double *params, const double *x, const double *y, double learn_rate)",
+            "{",
+            "    struct nn_one v;",
+            "    one_forward(params, x, &v);",
+            "    one_deltas(params, y, &v);",
+            *self.one_gradient(step=True),
+            "}",
+        ]
+
+    def one_sample(self):
+        """The one-sample functions: the same equations for one column, without a block's padding."""
+        return [*self.one_struct(), "", *self.one_forward(), "", *self.one_deltas(), "",
+                *self.one_loss(), "", *self.one_step()]
+
     # --- the file ------------------------------------------------------------------------
 
     def text(self):
@@ -245,8 +393,13 @@ class CLayers:
             "",
             *code,
             "",
+            rule("one sample: the same equations for one column"),
+            "",
+            *self.one_sample(),
+            "",
             rule("the interface"),
-            INTERFACE_CODE.format(L=p.output.name, training=TRAINING.replace("{history}", EPOCH_HISTORY)).rstrip("\n"),
+            INTERFACE_CODE.format(L=p.output.name, backprop="\n".join(self.one_gradient(step=False)),
+                                  train=NN_TRAIN).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
 
@@ -533,25 +686,49 @@ void nn_gradients(const double *params, const double *X, const double *y, long n
 /* The network's outputs for one sample x[NN_N_INPUTS], written to out[NN_N_OUTPUTS]. */
 void nn_feedforward(const double *params, const double *x, double *out)
 {{
-    struct nn_block q;
-    forward(params, &q, 1, load_block(&q, x, 0, 1));
+    struct nn_one v;
+    one_forward(params, x, &v);
     for (int j = 0; j < N_{L}; j++)
-        out[j] = q.A_{L}[j][0];
+        out[j] = v.a_{L}[j];
 }}
 
 /* L for one sample x[NN_N_INPUTS] with targets y[NN_N_OUTPUTS]. */
 double nn_sample_loss(const double *params, const double *x, const double *y)
 {{
-    return nn_loss(params, x, y, 1);
+    struct nn_one v;
+    one_forward(params, x, &v);
+    return one_loss(&v, y);
 }}
 
 /* dL/dparam for one sample, written to grad[NN_N_PARAMS] in parameter order. */
 void nn_backprop(const double *params, const double *x, const double *y, double *grad)
 {{
-    nn_gradients(params, x, y, 1, grad);
+    struct nn_one v;
+    one_forward(params, x, &v);
+    one_deltas(params, y, &v);
+{backprop}
 }}
 
-{training}/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
+/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
+void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
+{{
+    one_step(params, x, y, learn_rate);
+}}
+
+/* The article's training, in place; the mean loss after each epoch goes to
+ * loss_history[epochs] unless it is NULL. */
+void nn_train_history(double *params, const double *X, const double *y, long n, long epochs,
+                      double learn_rate, double *loss_history)
+{{
+    for (long epoch = 0; epoch < epochs; epoch++) {{
+        for (long i = 0; i < n; i++)
+            one_step(params, X + i * NN_N_INPUTS, y + i * NN_N_OUTPUTS, learn_rate);
+        if (loss_history)
+            loss_history[epoch] = nn_loss(params, X, y, n);
+    }}
+}}
+
+{train}/* The network's outputs for every sample, written to out (n rows of NN_N_OUTPUTS). */
 void nn_predict(const double *params, const double *X, long n, double *out)
 {{
     struct nn_block q;
