@@ -259,8 +259,8 @@ def test_the_commands_copies_of_the_librarys_choices_are_the_librarys():
 
     assert check_command.KINDS == kinds.KINDS
     assert (check_command.DEFAULT_RTOL, check_command.DEFAULT_TIMEOUT) == (compare.DEFAULT_RTOL, guard.DEFAULT_TIMEOUT)
-    assert codegen_command.TARGETS == tuple(codegen.TARGETS) and codegen_command.STYLES == codegen.STYLES
-    assert train_command.STYLES == codegen.STYLES
+    assert codegen_command.TARGETS == tuple(codegen.TARGETS)
+    assert codegen_command.STYLES == train_command.STYLES == codegen.STYLES
     assert (derive_command.VIEWS, derive_command.DEFAULT_DIGITS) == (options.VIEWS, options.DEFAULT_DIGITS)
     assert all(callable(getattr(printing, f"to_{form}")) for form in derive_command.PRINTERS)
     assert graph_command.FORMATS == tuple(dot.FORMATS) and graph_command.LABELS == dot.LABELS

@@ -47,6 +47,19 @@ def test_every_backend_prints_the_same_training(capsys):
     assert len({tuple(lines) for lines in outputs.values()}) == 1
 
 
+@pytest.mark.parametrize("backend, net, said", [
+    ("numpy", "2-2-1", "(scalar style)\n"),
+    ("numpy", "2-8-1", "(layers style, chosen for the network's size)\n"),
+    ("python", "2-8-1", "(scalar style)\n"),  # the pure-Python target has no layer style
+    ("handwritten", "2-2-1", "hand-written numpy code)\n"),
+])
+def test_the_backend_line_says_which_style_of_code_runs(capsys, backend, net, said):
+    status, out, err = run(capsys, "--backend", backend, "--net", net, "--seed", "1", "--epochs", "2", "--every", "0")
+    assert status == 0, err
+    line = next(line for line in out.splitlines() if line.startswith(f"backend {backend}: "))
+    assert (line + "\n").endswith(said)
+
+
 def test_without_a_seed_it_prints_the_one_it_drew(capsys):
     status, out, _ = run(capsys, "--epochs", "20", "--every", "0")
     assert status == 0

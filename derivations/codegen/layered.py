@@ -17,8 +17,9 @@ every target); the matrices are views of them: W_l holds the weights of
 layer l, one row per neuron and one column per input, in the order the
 network numbers them; b_l is a column of the layer's biases.
 
-:func:`choose_style` decides which style a network gets when none is asked
-for: the scalar one while it is readable, the layer one past that.
+:func:`derivations.styles.choose_style` decides which style a network gets
+when none is asked for: the scalar one while it is readable, the layer one
+past that.
 
 >>> from derivations import Network, derive
 >>> plan = Plan(derive(Network((2, 3, 1))))
@@ -37,32 +38,7 @@ from sympy import Mul, S, Symbol
 from derivations.codegen.base import command_line, wrap
 from derivations.codegen.listing import MATH, CodegenError
 from derivations.rules import helper_sources
-
-#: the styles, in the order the command line lists them
-STYLES = ("scalar", "layers")
-#: the targets with a layer style (the pure-Python target is the article's, scalar only)
-LAYER_TARGETS = ("numpy", "c")
-#: past this many neurons in any layer (inputs included), the default is the layer style
-MAX_SCALAR_WIDTH = 3
-#: past this many parameters, too
-MAX_SCALAR_PARAMS = 40
-
-
-def choose_style(network, target="numpy"):
-    """The style a network gets when none is asked for.
-
-    The scalar style while it is readable: at most :data:`MAX_SCALAR_WIDTH`
-    neurons in every layer and at most :data:`MAX_SCALAR_PARAMS` parameters
-    (the article's 2-2-1 and networks like 2-3-3-1); past that, the layer
-    style, whose file grows with the number of layers only.  The Python target
-    has only the scalar style.
-    """
-    if target not in LAYER_TARGETS:
-        return "scalar"
-    if max(network.layers) > MAX_SCALAR_WIDTH or network.n_params > MAX_SCALAR_PARAMS:
-        return "layers"
-    return "scalar"
-
+from derivations.styles import LAYER_TARGETS, MAX_SCALAR_PARAMS, MAX_SCALAR_WIDTH, STYLES, choose_style
 
 def resolve_style(network, target, style):
     """``style``, checked, or the automatic choice for ``None``."""

@@ -13,12 +13,12 @@ from derivations.commands.common import (
     network_from_args,
 )
 
-# derivations.codegen loads SymPy: --help reads these copies of its names (tests/test_startup.py
-# checks they are the library's), and run() imports the code generator itself.
+from derivations.styles import STYLES
+
+# derivations.codegen loads SymPy: --help reads this copy of its targets (tests/test_startup.py
+# checks it is the library's), and run() imports the code generator itself.
 #: derivations.codegen.TARGETS, in its order
 TARGETS = ("python", "numpy", "c", "js")
-#: derivations.codegen.STYLES
-STYLES = ("scalar", "layers")
 
 NAME = "codegen"
 HELP = "generate standalone gradient code (numpy, Python, C, JavaScript)"

@@ -23,6 +23,7 @@ from derivations.commands.common import (
     printable_line,
     write_file,
 )
+from derivations.styles import STYLES, choose_style
 
 NAME = "train"
 HELP = "train the article's network with a chosen backend"
@@ -76,10 +77,6 @@ def _rate(text):
     return value
 
 
-#: the styles of generated code (derivations.codegen.STYLES; tests/test_startup.py checks they are the same)
-STYLES = ("scalar", "layers")
-
-
 def add_arguments(parser):
     # numpy, not SymPy: the training module is imported for `nnderive train` only, not for `nnderive --help`
     from derivations.training import BACKENDS, CSV_FORMAT, MAX_ROWS
@@ -109,6 +106,18 @@ def add_arguments(parser):
     add_network_options(parser)
 
 
+def _style_words(args, network):
+    """`` (layers style ...)``: the generated code's style, and why when nnderive chose it."""
+    if args.backend == "handwritten":
+        return ""
+    if args.style is not None:
+        return f" ({args.style} style)"
+    style = choose_style(network, args.backend)
+    if args.backend == "python" or style == "scalar":
+        return f" ({style} style)"
+    return " (layers style, chosen for the network's size)"
+
+
 def run(args):
     from derivations.training import BACKENDS, TrainingError, saturation, train
 
@@ -131,8 +140,7 @@ def run(args):
     where = "the article's four people (Alice, Bob, Charlie, Diana)" if args.data is None else (
         f"{len(X)} sample{'s' if len(X) != 1 else ''} from {args.data}")
     print(printable_line(f"Training a {network.describe()} on {where}"))
-    style = f" ({args.style} style)" if args.style else ""
-    print(f"backend {args.backend}: {BACKENDS[args.backend]}{style}")
+    print(f"backend {args.backend}: {BACKENDS[args.backend]}{_style_words(args, network)}")
     if args.backend == "c" and network.n_params > BIG_FOR_C:
         print(f"(the C of {network.n_params:,} parameters takes the compiler minutes and gigabytes the first "
               "time; it is cached after that, and --backend numpy starts at once)", flush=True)
