@@ -173,11 +173,12 @@ class NumpyLayers:
         printer = FloatPrinter()
         z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
         L = p.output.name
+        delta = p.output_delta(z, a, y)
         lines = []
         for layer in p.layers:
-            l, prev = layer.name, layer.index - 1
-            lines += self.float_layer(printer, layer, keep_z=self.float_needs_z(layer))
-        lines.append(f"    delta_{L} = [{printer.doprint(p.output_delta(z, a, y))} for z, a, y in zip(Z_{L}, A_{L}, Y)]")
+            keep_z = z in (delta if layer is p.output else p.fprime(layer, z, a) or a).free_symbols
+            lines += self.float_layer(printer, layer, keep_z)
+        lines.append(f"    delta_{L} = [{printer.doprint(delta)} for {self.float_outputs(delta)}]")
         for layer in reversed(p.layers[:-1]):
             l, up = layer.name, layer.index + 1
             fprime = p.fprime(layer, z, a)
@@ -190,10 +191,11 @@ class NumpyLayers:
                 lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, a in zip(zip(*W_{up}), A_{l})]")
         pairs = ", ".join(f"(W_{layer.name}, b_{layer.name}, delta_{layer.name}, A_{layer.index - 1})"
                           for layer in p.layers)
+        loss = p.sample_loss(z, a, y)
+        loss_line = f"    return math.fsum([{printer.doprint(loss)} for {self.float_outputs(loss)}])"
         forward = []
         for layer in p.layers:
-            forward += self.float_layer(printer, layer, keep_z=layer is p.output)
-        loss = printer.doprint(p.sample_loss(z, a, y))
+            forward += self.float_layer(printer, layer, keep_z=layer is p.output and z in loss.free_symbols)
         Ws = ", ".join(f"W_{layer.name}" for layer in p.layers)
         bs = ", ".join(f"b_{layer.name}" for layer in p.layers)
         unpack = f"    ({Ws}), ({bs}) = W, b" if len(p.layers) > 1 else f"    ({Ws},), ({bs},) = W, b"
@@ -210,28 +212,31 @@ class NumpyLayers:
             '    """One SGD step on one sample (inputs A_0, targets Y: lists), in place on W and b."""',
             unpack,
             *lines,
-            "    # BP3 and BP4 for this one sample, and the step: every W_l and b_l after every delta_l",
+            "    # BP3 and BP4 for this one sample, and the step: every W_l and b_l after every delta_l, in place",
+            "    # weight by weight (for rows this short a loop costs less than a new list per row)",
             f"    for W_l, b_l, delta, A in ({pairs}{',' if len(p.layers) == 1 else ''}):",
-            "        W_l[:] = [[w - learn_rate * (d * a) for w, a in zip(row, A)] for row, d in zip(W_l, delta)]",
-            "        b_l[:] = [bias - learn_rate * d for bias, d in zip(b_l, delta)]",
+            "        for j, d in enumerate(delta):",
+            "            row = W_l[j]",
+            "            for k, a in enumerate(A):",
+            "                row[k] -= learn_rate * (d * a)",
+            "            b_l[j] -= learn_rate * d",
             "",
             "",
             "def float_sample_loss(W, b, A_0, Y):",
             '    """L for one sample (inputs A_0, targets Y: lists), in plain floats."""',
             unpack,
             *forward,
-            f"    return math.fsum({loss} for z, a, y in zip(Z_{L}, A_{L}, Y))",
+            loss_line,
         ]
         return code
 
-    def float_needs_z(self, layer):
-        """Whether the float code reads the layer's Z after its A (f' or the output's delta in terms of z)."""
-        p = self.plan
+    def float_outputs(self, expr):
+        """The comprehension's ``z, a, y in zip(Z_L, A_L, Y)`` over the output layer, naming only what expr reads."""
+        L = self.plan.output.name
         z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
-        if layer is p.output:
-            return True
-        fprime = p.fprime(layer, z, a)
-        return fprime is not None and z in fprime.free_symbols
+        pairs = [(name, f"{name.upper()}_{L}" if name != "y" else "Y") for name in ("z", "a", "y")
+                 if Symbol(name) in expr.free_symbols or name == "a"]
+        return f"{', '.join(n for n, _ in pairs)} in zip({', '.join(v for _, v in pairs)})"
 
     def float_layer(self, printer, layer, keep_z):
         """``Z_l`` and ``A_l`` of one sample as lists; Z_l only when it is read again."""
