@@ -27,6 +27,8 @@ TARGET = "numpy"
 BLOCK = 1024
 #: up to this many parameters train takes its steps in plain floats, past it in numpy (see FLOAT_STEPS)
 FLOAT_STEPS = 200
+#: train's float route computes the loss history for stacks of epochs of about this many numbers
+STACK = 2 ** 18
 
 
 class LayerNumpyPrinter(LayerHelpers, NumpyPrinter):
@@ -73,19 +75,22 @@ class NumpyLayers:
         rows = []
         for layer in p.layers:
             end = layer.weight_at + layer.n_out * layer.n_in
-            rows.append((f"flat[{layer.weight_at}:{end}].reshape({layer.n_out}, {layer.n_in}),",
+            rows.append((f"flat[..., {layer.weight_at}:{end}].reshape(lead + ({layer.n_out}, {layer.n_in})),",
                          f"W_{layer.name}: {span(layer.weights)}"))
         for layer in p.layers:
             end = layer.bias_at + layer.n_out
-            rows.append((f"flat[{layer.bias_at}:{end}].reshape({layer.n_out}, 1),",
+            rows.append((f"flat[..., {layer.bias_at}:{end}].reshape(lead + ({layer.n_out}, 1)),",
                          f"b_{layer.name}: {span(layer.biases)}"))
         return [
             "def matrices(flat):",
             '    """The weight matrices W_l and bias columns b_l, as views of flat (an array in PARAMS order).',
             "",
             "    W_l has one row per neuron of layer l and one column per input; b_l is a column.",
-            "    Views, not copies: a change to flat is a change to them.",
+            "    Views, not copies: a change to flat is a change to them.  flat may have leading axes",
+            "    (a stack of parameter vectors, one per row: train's loss history); the matrices then",
+            "    have them too, a stack of W_l and of b_l.",
             '    """',
+            "    lead = flat.shape[:-1]",
             "    return (",
             *["        " + line for line in aligned(rows, "#")],
             "    )",
@@ -121,7 +126,7 @@ class NumpyLayers:
         return [
             f"def sample_losses(Z_{last}, A_{last}, Y):",
             '    """L of every sample (column) of a block, from the output layer\'s Z and A and the targets Y."""',
-            f"    return np.sum({self.expr(expr)}, axis=0)",
+            f"    return np.sum({self.expr(expr)}, axis=-2)  # over the outputs: the rows, after any leading axes",
         ]
 
     def backward(self):
@@ -178,24 +183,24 @@ class NumpyLayers:
         for layer in p.layers:
             keep_z = z in (delta if layer is p.output else p.fprime(layer, z, a) or a).free_symbols
             lines += self.float_layer(printer, layer, keep_z)
+        lines.append("    # BP1 at the output, then BP2 back through the layers: delta_l = (W_l+1^T delta_l+1) * f'(z_l)")
         lines.append(f"    delta_{L} = [{printer.doprint(delta)} for {self.float_outputs(delta)}]")
         for layer in reversed(p.layers[:-1]):
             l, up = layer.name, layer.index + 1
-            fprime = p.fprime(layer, z, a)
-            value = f"sum(map(operator.mul, column, delta_{up}))"
-            if fprime is None:
-                lines.append(f"    delta_{l} = [{value} for column in zip(*W_{up})]")
-            elif z in fprime.free_symbols:
-                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, z in zip(zip(*W_{up}), Z_{l})]")
+            if p.layers[layer.index].n_out == 1:
+                # one neuron above: W^T delta is its one row times its one delta, not a sum per column
+                value, column, columns = f"w * delta_{up}[0]", "w", f"W_{up}[0]"
             else:
-                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, a in zip(zip(*W_{up}), A_{l})]")
+                value, column, columns = f"sum(map(operator.mul, column, delta_{up}))", "column", f"zip(*W_{up})"
+            fprime = p.fprime(layer, z, a)
+            if fprime is None:
+                lines.append(f"    delta_{l} = [{value} for {column} in {columns}]")
+            else:
+                at = "z" if z in fprime.free_symbols else "a"
+                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) "
+                             f"for {column}, {at} in zip({columns}, {at.upper()}_{l})]")
         pairs = ", ".join(f"(W_{layer.name}, b_{layer.name}, delta_{layer.name}, A_{layer.index - 1})"
                           for layer in p.layers)
-        loss = p.sample_loss(z, a, y)
-        loss_line = f"    return math.fsum([{printer.doprint(loss)} for {self.float_outputs(loss)}])"
-        forward = []
-        for layer in p.layers:
-            forward += self.float_layer(printer, layer, keep_z=layer is p.output and z in loss.free_symbols)
         Ws = ", ".join(f"W_{layer.name}" for layer in p.layers)
         bs = ", ".join(f"b_{layer.name}" for layer in p.layers)
         unpack = f"    ({Ws}), ({bs}) = W, b" if len(p.layers) > 1 else f"    ({Ws},), ({bs},) = W, b"
@@ -220,13 +225,6 @@ class NumpyLayers:
             "            for k, a in enumerate(A):",
             "                row[k] -= learn_rate * (d * a)",
             "            b_l[j] -= learn_rate * d",
-            "",
-            "",
-            "def float_sample_loss(W, b, A_0, Y):",
-            '    """L for one sample (inputs A_0, targets Y: lists), in plain floats."""',
-            unpack,
-            *forward,
-            loss_line,
         ]
         return code
 
@@ -273,6 +271,8 @@ class NumpyLayers:
             f"BLOCK = {BLOCK}",
             "#: up to this many parameters train steps in plain floats (faster there), past it in numpy",
             f"FLOAT_STEPS = {FLOAT_STEPS}",
+            "#: numbers per array when train's float route takes the loss of a stack of epochs at once",
+            f"STACK = {STACK}",
             "",
         ]
         code = [*self.matrices(), "", "", *self.forward(), "", "", *self.sample_losses(), "", "",
@@ -397,20 +397,37 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
 
 
 def _float_train(params, X, y, epochs, learn_rate):
-    """train for a small network: the same steps in plain floats (float_step), params filled in at the end."""
+    """train for a small network: the same steps in plain floats (float_step), params filled in at the end.
+
+    The loss after each epoch waits: the parameters after each epoch are kept, a row each, and
+    forward takes many epochs' rows at once, as stacks of W_l and b_l (_mean_losses); a pass
+    of its own in floats after every epoch would cost about as much as the epoch's steps.
+    """
     P = matrices(params)
     n = len(P) // 2
     W = [M.tolist() for M in P[:n]]
     b = [column[:, 0].tolist() for column in P[n:]]
     samples = list(zip(X.tolist(), _columns(y).T.tolist()))
-    loss_history = []
+    # epochs per stack: its arrays (and the rows kept, as floats) stay a few megabytes
+    stack = max(1, STACK // (len(X) * max(SIZES) + len(params)))
+    loss_history, kept = [], []
     for epoch in range(epochs):
         for x, y_true in samples:
             float_step(W, b, x, y_true, learn_rate)
-        loss_history.append(math.fsum(float_sample_loss(W, b, x, y_true) for x, y_true in samples) / len(samples))
+        kept.append([w for W_l in W for row in W_l for w in row] + [bias for b_l in b for bias in b_l])
+        if len(kept) == stack or epoch == epochs - 1:
+            loss_history += _mean_losses(np.array(kept), X.T, _columns(y))
+            kept.clear()
     for M, rows in zip(P, W + [[[value] for value in column] for column in b]):
         M[...] = rows  # views of params: this fills it in PARAMS order
     return params, loss_history
+
+
+def _mean_losses(stack, A_0, Y):
+    """The mean loss over the samples (columns of A_0, targets Y) at each row of stack (parameters), as a list."""
+    with np.errstate(**QUIET):
+        *_, Z_L, A_L = forward(matrices(stack), A_0)
+        return np.mean(sample_losses(Z_L, A_L, Y), axis=-1).tolist()
 
 
 def predict(params, X):
