@@ -25,8 +25,11 @@ from derivations.codegen.layered import LayerHelpers, Plan, equations, style_com
 TARGET = "numpy"
 #: samples per block in loss and gradients: a block's matrices stay in the CPU's cache
 BLOCK = 1024
-#: up to this many parameters train takes its steps in plain floats, past it in numpy (see FLOAT_STEPS)
-FLOAT_STEPS = 200
+#: train takes its steps in plain floats up to this many parameters per entry of the layer sizes
+#: (150 for 2-h-1, 200 for 2-h-h-1, 300 for four hidden layers), past it in numpy: a float step
+#: costs about the same per parameter, a numpy step about the same per layer, whatever its width
+#: (measured: the two meet near 170 parameters for 2-h-1, 240 for 2-h-h-1, 300 for 2-h-h-h-h-1)
+FLOAT_STEPS = 50
 #: train's float route computes the loss history for stacks of epochs of about this many numbers
 STACK = 2 ** 18
 
@@ -160,7 +163,7 @@ class NumpyLayers:
             l, prev = layer.name, layer.index - 1
             rows.append((f"np.matmul(delta_{l}, A_{prev}.T, out=dW_{l})",
                          f"BP4: dL/dW_{l} = delta_{l} A_{prev}^T, summed over the samples"))
-            rows.append((f"np.sum(delta_{l}, axis=1, keepdims=True, out=db_{l})",
+            rows.append((f"np.add.reduce(delta_{l}, axis=1, keepdims=True, out=db_{l})",
                          f"BP3: dL/db_{l} = delta_{l}, summed over the samples"))
         inputs = tup(f"A_{layer.index - 1}" for layer in p.layers)
         deltas = tup(f"delta_{layer.name}" for layer in p.layers)
@@ -187,7 +190,7 @@ class NumpyLayers:
         lines.append(f"    delta_{L} = [{printer.doprint(delta)} for {self.float_outputs(delta)}]")
         for layer in reversed(p.layers[:-1]):
             l, up = layer.name, layer.index + 1
-            if p.layers[layer.index].n_out == 1:
+            if p.layers[layer.index].n_out == 1:  # layer.index counts from 1: this is the layer above
                 # one neuron above: W^T delta is its one row times its one delta, not a sum per column
                 value, column, columns = f"w * delta_{up}[0]", "w", f"W_{up}[0]"
             else:
@@ -218,7 +221,7 @@ class NumpyLayers:
             unpack,
             *lines,
             "    # BP3 and BP4 for this one sample, and the step: every W_l and b_l after every delta_l, in place",
-            "    # weight by weight (for rows this short a loop costs less than a new list per row)",
+            "    # weight by weight (measured: no slower than a new list per row, at any width, and makes none)",
             f"    for W_l, b_l, delta, A in ({pairs}{',' if len(p.layers) == 1 else ''}):",
             "        for j, d in enumerate(delta):",
             "            row = W_l[j]",
@@ -229,12 +232,11 @@ class NumpyLayers:
         return code
 
     def float_outputs(self, expr):
-        """The comprehension's ``z, a, y in zip(Z_L, A_L, Y)`` over the output layer, naming only what expr reads."""
+        """``z, a, y in zip(Z_L, A_L, Y)`` for a comprehension over the outputs; z only if expr reads it."""
         L = self.plan.output.name
-        z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
-        pairs = [(name, f"{name.upper()}_{L}" if name != "y" else "Y") for name in ("z", "a", "y")
-                 if Symbol(name) in expr.free_symbols or name == "a"]
-        return f"{', '.join(n for n, _ in pairs)} in zip({', '.join(v for _, v in pairs)})"
+        names = ("z", "a", "y") if Symbol("z") in expr.free_symbols else ("a", "y")
+        lists = {"z": f"Z_{L}", "a": f"A_{L}", "y": "Y"}
+        return f"{', '.join(names)} in zip({', '.join(lists[name] for name in names)})"
 
     def float_layer(self, printer, layer, keep_z):
         """``Z_l`` and ``A_l`` of one sample as lists; Z_l only when it is read again."""
@@ -269,7 +271,8 @@ class NumpyLayers:
             f"TARGETS = {p.targets!r}",
             "#: samples per block in loss and gradients: a block's matrices stay in the CPU's cache",
             f"BLOCK = {BLOCK}",
-            "#: up to this many parameters train steps in plain floats (faster there), past it in numpy",
+            "#: train steps in plain floats (faster there) up to this many parameters per entry of SIZES,",
+            "#: past it in numpy: a float step costs about the same per parameter, a numpy step per layer",
             f"FLOAT_STEPS = {FLOAT_STEPS}",
             "#: numbers per array when train's float route takes the loss of a stack of epochs at once",
             f"STACK = {STACK}",
@@ -379,7 +382,7 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
     """
     X, y = _arrays(X, y)
     params = _params(params).copy()
-    if len(params) <= FLOAT_STEPS:
+    if len(params) <= FLOAT_STEPS * len(SIZES):
         return _float_train(params, X, y, epochs, float(learn_rate))
     grad = np.empty_like(params)
     P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
