@@ -26,10 +26,10 @@ TARGET = "numpy"
 #: samples per block in loss and gradients: a block's matrices stay in the CPU's cache
 BLOCK = 1024
 #: train takes its steps in plain floats up to this many parameters per entry of the layer sizes
-#: (150 for 2-h-1, 200 for 2-h-h-1, 300 for four hidden layers), past it in numpy: a float step
+#: (135 for 2-h-1, 180 for 2-h-h-1, 270 for four hidden layers), past it in numpy: a float step
 #: costs about the same per parameter, a numpy step about the same per layer, whatever its width
-#: (measured: the two meet near 170 parameters for 2-h-1, 240 for 2-h-h-1, 300 for 2-h-h-h-h-1)
-FLOAT_STEPS = 50
+#: (measured: the two meet near 135 parameters for 2-h-1, 180 for 2-h-h-1, 260 for 2-h-h-h-h-1)
+FLOAT_STEPS = 45
 #: train's float route computes the loss history for stacks of epochs of about this many numbers
 STACK = 2 ** 18
 
@@ -378,59 +378,62 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
 
     Returns the trained parameters (an array in PARAMS order) and the mean loss
     over the samples after each epoch.  SGD steps follow one another, so this
-    loops over the samples, each a block of one column.
+    loops over the samples: in plain floats for a small network (_float_epochs),
+    each a block of one column past that (_numpy_epochs).  The loss after each
+    epoch waits: the parameters after each epoch are kept, and forward takes a
+    stack of many epochs at once (_mean_losses), which costs far less than a
+    forward pass of its own after every epoch.
     """
     X, y = _arrays(X, y)
     params = _params(params).copy()
-    if len(params) <= FLOAT_STEPS * len(SIZES):
-        return _float_train(params, X, y, epochs, float(learn_rate))
-    grad = np.empty_like(params)
-    P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
-    A_0, Y = X.T, _columns(y)
-    samples = [(A_0[:, i:i + 1], Y[:, i:i + 1]) for i in range(len(X))]
-    loss_history = []
+    epochs_of = _float_epochs if len(params) <= FLOAT_STEPS * len(SIZES) else _numpy_epochs
+    # epochs per stack: its arrays (and the parameters kept) stay a few megabytes
+    stack = max(1, STACK // (len(X) * max(SIZES) + len(params)))
+    loss_history, kept = [], []
     with np.errstate(**QUIET):
-        for epoch in range(epochs):
-            for a_0, y_true in samples:
-                gradient_sums(P, G, a_0, y_true)
-                params -= learn_rate * grad
-            *_, Z_L, A_L = forward(P, A_0)
-            loss_history.append(float(np.mean(sample_losses(Z_L, A_L, Y))))
+        for after_epoch in epochs_of(params, X, y, epochs, float(learn_rate)):
+            kept.append(after_epoch)
+            if len(kept) == stack:
+                loss_history += _mean_losses(np.array(kept), X, y)
+                kept.clear()
+        if kept:
+            loss_history += _mean_losses(np.array(kept), X, y)
     return params, loss_history
 
 
-def _float_train(params, X, y, epochs, learn_rate):
-    """train for a small network: the same steps in plain floats (float_step), params filled in at the end.
-
-    The loss after each epoch waits: the parameters after each epoch are kept, a row each, and
-    forward takes many epochs' rows at once, as stacks of W_l and b_l (_mean_losses); a pass
-    of its own in floats after every epoch would cost about as much as the epoch's steps.
-    """
+def _float_epochs(params, X, y, epochs, learn_rate):
+    """train's epochs in plain floats (float_step), each followed by the parameters it ends at (a list in
+    PARAMS order); params is filled in after the last."""
     P = matrices(params)
     n = len(P) // 2
     W = [M.tolist() for M in P[:n]]
     b = [column[:, 0].tolist() for column in P[n:]]
     samples = list(zip(X.tolist(), _columns(y).T.tolist()))
-    # epochs per stack: its arrays (and the rows kept, as floats) stay a few megabytes
-    stack = max(1, STACK // (len(X) * max(SIZES) + len(params)))
-    loss_history, kept = [], []
     for epoch in range(epochs):
         for x, y_true in samples:
             float_step(W, b, x, y_true, learn_rate)
-        kept.append([w for W_l in W for row in W_l for w in row] + [bias for b_l in b for bias in b_l])
-        if len(kept) == stack or epoch == epochs - 1:
-            loss_history += _mean_losses(np.array(kept), X.T, _columns(y))
-            kept.clear()
+        yield [w for W_l in W for row in W_l for w in row] + [bias for b_l in b for bias in b_l]
     for M, rows in zip(P, W + [[[value] for value in column] for column in b]):
         M[...] = rows  # views of params: this fills it in PARAMS order
-    return params, loss_history
 
 
-def _mean_losses(stack, A_0, Y):
-    """The mean loss over the samples (columns of A_0, targets Y) at each row of stack (parameters), as a list."""
-    with np.errstate(**QUIET):
-        *_, Z_L, A_L = forward(matrices(stack), A_0)
-        return np.mean(sample_losses(Z_L, A_L, Y), axis=-1).tolist()
+def _numpy_epochs(params, X, y, epochs, learn_rate):
+    """train's epochs in numpy, in place on params, each followed by a copy of the parameters it ends at."""
+    grad = np.empty_like(params)
+    P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
+    A_0, Y = X.T, _columns(y)
+    samples = [(A_0[:, i:i + 1], Y[:, i:i + 1]) for i in range(len(X))]
+    for epoch in range(epochs):
+        for a_0, y_true in samples:
+            gradient_sums(P, G, a_0, y_true)
+            params -= learn_rate * grad
+        yield params.copy()
+
+
+def _mean_losses(stack, X, y):
+    """The mean loss over the samples (rows of X, targets y) at each row of stack (parameters), as a list."""
+    *_, Z_L, A_L = forward(matrices(stack), X.T)
+    return np.mean(sample_losses(Z_L, A_L, _columns(y)), axis=-1).tolist()
 
 
 def predict(params, X):
