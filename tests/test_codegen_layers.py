@@ -295,7 +295,7 @@ def derivation_sgd(network, params, X, y, epochs, learn_rate):
 
 
 # past the old limit of 200 parameters, where a float step still costs less than a numpy step (FLOAT_STEPS)
-DEEP = Network((2, 8, 8, 8, 8, 1), ("tanh", "relu", "softplus", "leaky_relu", "sigmoid"), loss="bce")
+DEEP = Network((2, 8, 8, 8, 7, 1), ("tanh", "relu", "softplus", "leaky_relu", "sigmoid"), loss="bce")
 
 
 @pytest.mark.parametrize("network", [ARTICLE, DEEP, Network((2, 4, 1, 3), ("softplus", "relu", "identity")),
@@ -329,9 +329,25 @@ def test_numpy_layer_train_is_the_derivations_sgd_by_either_route(rng, network):
     assert module.train(params, X, y, epochs=0) == (pytest.approx(params), [])
 
 
+@pytest.mark.parametrize("network", [ARTICLE, DEEP] + NETWORKS, ids=lambda n: n.describe())
+def test_sample_gradient_is_the_derivations_gradient_of_one_sample(rng, network):
+    """train's numpy steps take one sample's gradient by sample_gradient (BP4 as a broadcast product)."""
+    module = load(network, "numpy", "layers")
+    derivation = derive(network)
+    for _ in range(3):
+        params = rng.normal(size=network.n_params)
+        x = rng.normal(scale=2.0, size=network.n_inputs)
+        y_true = rng.integers(0, 2, size=network.n_outputs).astype(float)
+        grad = np.full(network.n_params, np.nan)
+        module.sample_gradient(module.matrices(params), module.matrices(grad), x[:, None], y_true[:, None])
+        expected = derivation.gradient(dict(zip(module.PARAMS, params)), [x], [y_true if network.n_outputs > 1
+                                                                             else y_true[0]])
+        np.testing.assert_allclose(grad, [expected[name] for name in module.PARAMS], rtol=1e-12, atol=1e-15)
+
+
 def test_the_float_route_is_taken_where_it_is_faster(rng):
     """The measured crossover (FLOAT_STEPS per entry of SIZES): a numpy step costs about the same per layer,
-    a float step per parameter, so a deep network of 249 parameters steps in floats, a shallow one of 225
+    a float step per parameter, so a deep network of 239 parameters steps in floats, a shallow one of 225
     in numpy."""
     for network, in_floats in ((DEEP, True), (Network((2, 56, 1)), False)):
         module = load(network, "numpy", "layers")

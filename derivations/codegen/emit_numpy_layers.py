@@ -26,10 +26,10 @@ TARGET = "numpy"
 #: samples per block in loss and gradients: a block's matrices stay in the CPU's cache
 BLOCK = 1024
 #: train takes its steps in plain floats up to this many parameters per entry of the layer sizes
-#: (135 for 2-h-1, 180 for 2-h-h-1, 270 for four hidden layers), past it in numpy: a float step
+#: (120 for 2-h-1, 160 for 2-h-h-1, 240 for four hidden layers), past it in numpy: a float step
 #: costs about the same per parameter, a numpy step about the same per layer, whatever its width
-#: (measured: the two meet near 135 parameters for 2-h-1, 180 for 2-h-h-1, 260 for 2-h-h-h-h-1)
-FLOAT_STEPS = 45
+#: (measured: the two meet near 110 parameters for 2-h-1, 170 for 2-h-h-1, 250 for 2-h-h-h-h-1)
+FLOAT_STEPS = 40
 #: train's float route computes the loss history for stacks of epochs of about this many numbers
 STACK = 2 ** 18
 
@@ -175,6 +175,28 @@ class NumpyLayers:
             *["    " + line for line in aligned(rows, "#")],
         ]
 
+    def sample_gradient(self):
+        p = self.plan
+        rows = []
+        for layer in p.layers:
+            l, prev = layer.name, layer.index - 1
+            rows.append((f"np.multiply(delta_{l}, A_{prev}.T, out=dW_{l})", f"BP4: dL/dW_{l} = delta_{l} A_{prev}^T"))
+            rows.append((f"db_{l}[...] = delta_{l}", f"BP3: dL/db_{l} = delta_{l}"))
+        inputs = tup(f"A_{layer.index - 1}" for layer in p.layers)
+        deltas = tup(f"delta_{layer.name}" for layer in p.layers)
+        return [
+            "def sample_gradient(P, G, A_0, Y):",
+            '    """dL/dW_l and dL/db_l of one sample (a column A_0, targets Y), written into G = matrices(grad).',
+            "",
+            "    train's steps in numpy: for one sample BP4 is an outer product, each entry a single",
+            "    product, which np.multiply broadcasts at about half a matrix product's cost (the same",
+            "    numbers), and BP3 is delta itself.",
+            '    """',
+            self.unpack("d"),
+            f"    {inputs}, {deltas} = backward(P, A_0, Y)",
+            *["    " + line for line in aligned(rows, "#")],
+        ]
+
     def float_step(self):
         """One SGD step on one sample in plain floats, layer by layer, on lists of rows."""
         p = self.plan
@@ -279,7 +301,7 @@ class NumpyLayers:
             "",
         ]
         code = [*self.matrices(), "", "", *self.forward(), "", "", *self.sample_losses(), "", "",
-                *self.backward(), "", "", *self.gradient_sums()]
+                *self.backward(), "", "", *self.gradient_sums(), "", "", *self.sample_gradient()]
         for source in self.printer.helpers():
             parts += ["", source, ""]
         parts += ["", rule("the layers: BP1-BP4 on a block of samples, one per column"), "", "", *code, "", "",
@@ -425,7 +447,7 @@ def _numpy_epochs(params, X, y, epochs, learn_rate):
     samples = [(A_0[:, i:i + 1], Y[:, i:i + 1]) for i in range(len(X))]
     for epoch in range(epochs):
         for a_0, y_true in samples:
-            gradient_sums(P, G, a_0, y_true)
+            sample_gradient(P, G, a_0, y_true)
             params -= learn_rate * grad
         yield params.copy()
 
