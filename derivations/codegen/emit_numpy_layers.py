@@ -30,7 +30,7 @@ BLOCK = 1024
 #: costs about the same per parameter, a numpy step about the same per layer, whatever its width
 #: (measured: the two meet near 110 parameters for 2-h-1, 170 for 2-h-h-1, 250 for 2-h-h-h-h-1)
 FLOAT_STEPS = 40
-#: train's float route computes the loss history for stacks of epochs of about this many numbers
+#: train takes the loss history for stacks of epochs of about this many numbers at once
 STACK = 2 ** 18
 
 
@@ -296,7 +296,7 @@ class NumpyLayers:
             "#: train steps in plain floats (faster there) up to this many parameters per entry of SIZES,",
             "#: past it in numpy: a float step costs about the same per parameter, a numpy step per layer",
             f"FLOAT_STEPS = {FLOAT_STEPS}",
-            "#: numbers per array when train's float route takes the loss of a stack of epochs at once",
+            "#: about how many numbers a stack of epochs holds when train takes their losses at once",
             f"STACK = {STACK}",
             "",
         ]
