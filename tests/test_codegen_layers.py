@@ -237,13 +237,14 @@ def test_the_c_vector_kernels_are_built_for_avx2_and_any_cpu(tmp_path):
     assert "matrix_times.avx2" in symbols and "matrix_times.default" in symbols
 
 
-@pytest.mark.parametrize("network", NETWORKS + [Network((2, 4, 3, 2), ("softplus", "identity", "tanh"))],
+@pytest.mark.parametrize("network", NETWORKS + [Network((2, 4, 3, 2), ("softplus", "identity", "tanh")),
+                                     Network((2, 4, 1, 3), ("softplus", "relu", "identity"))],
                          ids=lambda n: n.describe())
 def test_numpy_layer_train_in_floats_takes_the_same_steps_as_in_numpy(rng, network):
     """Small networks train in plain floats (float_step), wide ones in numpy; both are the article's
     SGD, so they end where the scalar style's train ends (itself checked against nncore)."""
     module = load(network, "numpy", "layers")
-    assert network.n_params <= module.FLOAT_STEPS  # these take the float route
+    assert network.n_params <= module.FLOAT_STEPS * len(module.SIZES)  # these take the float route
     params = rng.normal(scale=0.5, size=network.n_params)
     X = rng.normal(size=(7, network.n_inputs))  # small enough steps that no network diverges
     y = rng.integers(0, 2, size=(7, network.n_outputs)).astype(float)
@@ -276,3 +277,125 @@ def test_the_c_layer_exp_is_exp_to_the_last_place(tmp_path):
     expected = np.array([math.exp(v) / (1.0 + math.exp(v)) if v < 0 else 1.0 / (1.0 + math.exp(-v)) for v in z])
     np.testing.assert_allclose(got, expected, rtol=5e-16, atol=2e-323)
     assert got[-1] == 0.0 and got[-2] == 1.0 and np.all(np.isfinite(got))
+
+
+def derivation_sgd(network, params, X, y, epochs, learn_rate):
+    """The article's SGD with the derivation's own gradient and loss (derive(net).gradient): a reference
+    that shares no code with the generated module."""
+    derivation = derive(network)
+    names = [p.name for p in derivation.params]
+    values = dict(zip(names, params))
+    history = []
+    for _ in range(epochs):
+        for x, y_true in zip(X, y):
+            partials = derivation.gradient(values, [x], [y_true])
+            values = {name: values[name] - learn_rate * partials[name] for name in names}
+        history.append(derivation.loss_value(values, X, y))
+    return np.array([values[name] for name in names]), history
+
+
+# past the old limit of 200 parameters, where a float step still costs less than a numpy step (FLOAT_STEPS)
+DEEP = Network((2, 8, 8, 8, 7, 1), ("tanh", "relu", "softplus", "leaky_relu", "sigmoid"), loss="bce")
+
+
+@pytest.mark.parametrize("network", [ARTICLE, DEEP, Network((2, 4, 1, 3), ("softplus", "relu", "identity")),
+                                     Network((3, 5, 2), "leaky_relu", "identity")], ids=lambda n: n.describe())
+def test_numpy_layer_train_is_the_derivations_sgd_by_either_route(rng, network):
+    """Both routes of train (floats, numpy) against SGD on derive(net).gradient; the float route's loss
+    history taken in stacks of two epochs (and a last of one) as well as all at once."""
+    module = load(network, "numpy", "layers")
+    params = rng.normal(scale=0.5, size=network.n_params)
+    X = rng.normal(size=(6, network.n_inputs))
+    y = rng.integers(0, 2, size=(6, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    expected, expected_history = derivation_sgd(network, params, X, y, epochs=5, learn_rate=0.05)
+    steps = []
+    float_step = module.float_step
+    module.float_step = lambda *args: steps.append(1) or float_step(*args)  # counts the float route's steps
+    per_epoch = len(X) * max(module.SIZES) + network.n_params  # what one epoch keeps for its loss
+    try:
+        for float_steps, stack in ((module.FLOAT_STEPS, module.STACK), (module.FLOAT_STEPS, 2 * per_epoch),
+                                   (0, module.STACK)):
+            module.FLOAT_STEPS, module.STACK = float_steps, stack
+            steps.clear()
+            trained, history = module.train(params, X, y, epochs=5, learn_rate=0.05)
+            assert len(steps) == (30 if float_steps else 0)  # 5 epochs of 6 samples: every step in floats, or none
+            np.testing.assert_allclose(trained, expected, rtol=1e-11, atol=1e-13)
+            np.testing.assert_allclose(history, expected_history, rtol=1e-11)
+            assert isinstance(history, list) and len(history) == 5
+    finally:
+        module.float_step = float_step
+        module.FLOAT_STEPS, module.STACK = emit_numpy_layers.FLOAT_STEPS, emit_numpy_layers.STACK
+    assert module.train(params, X, y, epochs=0) == (pytest.approx(params), [])
+
+
+@pytest.mark.parametrize("network", [ARTICLE, DEEP] + NETWORKS, ids=lambda n: n.describe())
+def test_sample_gradient_is_the_derivations_gradient_of_one_sample(rng, network):
+    """train's numpy steps take one sample's gradient by sample_gradient (BP4 as a broadcast product)."""
+    module = load(network, "numpy", "layers")
+    derivation = derive(network)
+    for _ in range(3):
+        params = rng.normal(size=network.n_params)
+        x = rng.normal(scale=2.0, size=network.n_inputs)
+        y_true = rng.integers(0, 2, size=network.n_outputs).astype(float)
+        grad = np.full(network.n_params, np.nan)
+        module.sample_gradient(module.matrices(params), module.matrices(grad), x[:, None], y_true[:, None])
+        expected = derivation.gradient(dict(zip(module.PARAMS, params)), [x], [y_true if network.n_outputs > 1
+                                                                             else y_true[0]])
+        np.testing.assert_allclose(grad, [expected[name] for name in module.PARAMS], rtol=1e-12, atol=1e-15)
+
+
+def test_the_float_route_is_taken_where_it_is_faster(rng):
+    """The measured crossover (FLOAT_STEPS per entry of SIZES): a numpy step costs about the same per layer,
+    a float step per parameter, so a deep network of 239 parameters steps in floats, a shallow one of 225
+    in numpy."""
+    for network, in_floats in ((DEEP, True), (Network((2, 56, 1)), False)):
+        module = load(network, "numpy", "layers")
+        steps = []
+        float_step = module.float_step
+        module.float_step = lambda *args: steps.append(1) or float_step(*args)
+        try:
+            module.train(rng.normal(size=network.n_params), rng.normal(size=(3, 2)), [0.0, 1.0, 1.0], epochs=2)
+        finally:
+            module.float_step = float_step
+        assert len(steps) == (6 if in_floats else 0), network.describe()
+
+
+@pytest.mark.parametrize("network", [ARTICLE] + NETWORKS, ids=lambda n: n.describe())
+def test_matrices_take_a_stack_of_parameter_vectors(rng, network):
+    """A row of a stack of parameter vectors gives the same matrices as that vector alone, as views."""
+    module = load_module(generate(network, "numpy", "layers"))
+    stack = rng.normal(size=(4, 3, network.n_params))
+    stacked = module.matrices(stack)
+    for i in range(4):
+        for j in range(3):
+            for M, alone in zip(stacked, module.matrices(stack[i, j])):
+                assert M.shape == (4, 3, *alone.shape) and np.array_equal(M[i, j], alone)
+    assert all(np.shares_memory(M, stack) for M in stacked)
+    X = rng.normal(size=(5, network.n_inputs))
+    *_, Z_L, A_L = module.forward(stacked, X.T)
+    assert A_L.shape == (4, 3, network.n_outputs, 5)
+    np.testing.assert_allclose(A_L[2, 1], module.predict(stack[2, 1], X).reshape(5, -1).T, rtol=1e-15)
+
+
+@pytest.mark.parametrize("network", [ARTICLE, DEEP] + NETWORKS, ids=lambda n: n.describe())
+def test_numpy_layer_train_is_finite_and_quiet_for_large_inputs(rng, network):
+    """Inputs of a thousand: saturated activations, losses far from 0; no warning (pytest makes one an
+    error), no NaN, by either route, and both routes end at the same numbers."""
+    module = load(network, "numpy", "layers")
+    params = rng.normal(scale=0.5, size=network.n_params)
+    X = rng.normal(size=(5, network.n_inputs)) * 1e3
+    y = rng.integers(0, 2, size=(5, network.n_outputs)).astype(float)
+    y = y[:, 0] if network.n_outputs == 1 else y
+    runs = []
+    try:
+        for float_steps in (module.FLOAT_STEPS, 0):
+            module.FLOAT_STEPS = float_steps
+            # a step small enough that no network diverges: that would be the data's doing, not overflow
+            runs.append(module.train(params, X, y, epochs=3, learn_rate=1e-8))
+    finally:
+        module.FLOAT_STEPS = emit_numpy_layers.FLOAT_STEPS
+    for trained, history in runs:
+        assert np.all(np.isfinite(trained)) and np.all(np.isfinite(history))
+    np.testing.assert_allclose(runs[0][0], runs[1][0], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(runs[0][1], runs[1][1], rtol=1e-10)

@@ -25,8 +25,13 @@ from derivations.codegen.layered import LayerHelpers, Plan, equations, style_com
 TARGET = "numpy"
 #: samples per block in loss and gradients: a block's matrices stay in the CPU's cache
 BLOCK = 1024
-#: up to this many parameters train takes its steps in plain floats, past it in numpy (see FLOAT_STEPS)
-FLOAT_STEPS = 200
+#: train takes its steps in plain floats up to this many parameters per entry of the layer sizes
+#: (120 for 2-h-1, 160 for 2-h-h-1, 240 for four hidden layers), past it in numpy: a float step
+#: costs about the same per parameter, a numpy step about the same per layer, whatever its width
+#: (measured: the two meet near 110 parameters for 2-h-1, 170 for 2-h-h-1, 250 for 2-h-h-h-h-1)
+FLOAT_STEPS = 40
+#: train takes the loss history for stacks of epochs of about this many numbers at once
+STACK = 2 ** 18
 
 
 class LayerNumpyPrinter(LayerHelpers, NumpyPrinter):
@@ -73,19 +78,22 @@ class NumpyLayers:
         rows = []
         for layer in p.layers:
             end = layer.weight_at + layer.n_out * layer.n_in
-            rows.append((f"flat[{layer.weight_at}:{end}].reshape({layer.n_out}, {layer.n_in}),",
+            rows.append((f"flat[..., {layer.weight_at}:{end}].reshape(lead + ({layer.n_out}, {layer.n_in})),",
                          f"W_{layer.name}: {span(layer.weights)}"))
         for layer in p.layers:
             end = layer.bias_at + layer.n_out
-            rows.append((f"flat[{layer.bias_at}:{end}].reshape({layer.n_out}, 1),",
+            rows.append((f"flat[..., {layer.bias_at}:{end}].reshape(lead + ({layer.n_out}, 1)),",
                          f"b_{layer.name}: {span(layer.biases)}"))
         return [
             "def matrices(flat):",
             '    """The weight matrices W_l and bias columns b_l, as views of flat (an array in PARAMS order).',
             "",
             "    W_l has one row per neuron of layer l and one column per input; b_l is a column.",
-            "    Views, not copies: a change to flat is a change to them.",
+            "    Views, not copies: a change to flat is a change to them.  flat may have leading axes",
+            "    (a stack of parameter vectors, one per row: train's loss history); the matrices then",
+            "    have them too, a stack of W_l and of b_l.",
             '    """',
+            "    lead = flat.shape[:-1]",
             "    return (",
             *["        " + line for line in aligned(rows, "#")],
             "    )",
@@ -121,7 +129,7 @@ class NumpyLayers:
         return [
             f"def sample_losses(Z_{last}, A_{last}, Y):",
             '    """L of every sample (column) of a block, from the output layer\'s Z and A and the targets Y."""',
-            f"    return np.sum({self.expr(expr)}, axis=0)",
+            f"    return np.sum({self.expr(expr)}, axis=-2)  # over the outputs: the rows, after any leading axes",
         ]
 
     def backward(self):
@@ -155,7 +163,7 @@ class NumpyLayers:
             l, prev = layer.name, layer.index - 1
             rows.append((f"np.matmul(delta_{l}, A_{prev}.T, out=dW_{l})",
                          f"BP4: dL/dW_{l} = delta_{l} A_{prev}^T, summed over the samples"))
-            rows.append((f"np.sum(delta_{l}, axis=1, keepdims=True, out=db_{l})",
+            rows.append((f"np.add.reduce(delta_{l}, axis=1, keepdims=True, out=db_{l})",
                          f"BP3: dL/db_{l} = delta_{l}, summed over the samples"))
         inputs = tup(f"A_{layer.index - 1}" for layer in p.layers)
         deltas = tup(f"delta_{layer.name}" for layer in p.layers)
@@ -167,33 +175,57 @@ class NumpyLayers:
             *["    " + line for line in aligned(rows, "#")],
         ]
 
+    def sample_gradient(self):
+        p = self.plan
+        rows = []
+        for layer in p.layers:
+            l, prev = layer.name, layer.index - 1
+            rows.append((f"np.multiply(delta_{l}, A_{prev}.T, out=dW_{l})", f"BP4: dL/dW_{l} = delta_{l} A_{prev}^T"))
+            rows.append((f"db_{l}[...] = delta_{l}", f"BP3: dL/db_{l} = delta_{l}"))
+        inputs = tup(f"A_{layer.index - 1}" for layer in p.layers)
+        deltas = tup(f"delta_{layer.name}" for layer in p.layers)
+        return [
+            "def sample_gradient(P, G, A_0, Y):",
+            '    """dL/dW_l and dL/db_l of one sample (a column A_0, targets Y), written into G = matrices(grad).',
+            "",
+            "    train's steps in numpy: for one sample BP4 is an outer product, each entry a single",
+            "    product, which np.multiply broadcasts at about half a matrix product's cost (the same",
+            "    numbers), and BP3 is delta itself.",
+            '    """',
+            self.unpack("d"),
+            f"    {inputs}, {deltas} = backward(P, A_0, Y)",
+            *["    " + line for line in aligned(rows, "#")],
+        ]
+
     def float_step(self):
         """One SGD step on one sample in plain floats, layer by layer, on lists of rows."""
         p = self.plan
         printer = FloatPrinter()
         z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
         L = p.output.name
+        delta = p.output_delta(z, a, y)
         lines = []
         for layer in p.layers:
-            l, prev = layer.name, layer.index - 1
-            lines += self.float_layer(printer, layer, keep_z=self.float_needs_z(layer))
-        lines.append(f"    delta_{L} = [{printer.doprint(p.output_delta(z, a, y))} for z, a, y in zip(Z_{L}, A_{L}, Y)]")
+            keep_z = z in (delta if layer is p.output else p.fprime(layer, z, a) or a).free_symbols
+            lines += self.float_layer(printer, layer, keep_z)
+        lines.append("    # BP1 at the output, then BP2 back through the layers: delta_l = (W_l+1^T delta_l+1) * f'(z_l)")
+        lines.append(f"    delta_{L} = [{printer.doprint(delta)} for {self.float_outputs(delta)}]")
         for layer in reversed(p.layers[:-1]):
             l, up = layer.name, layer.index + 1
-            fprime = p.fprime(layer, z, a)
-            value = f"sum(map(operator.mul, column, delta_{up}))"
-            if fprime is None:
-                lines.append(f"    delta_{l} = [{value} for column in zip(*W_{up})]")
-            elif z in fprime.free_symbols:
-                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, z in zip(zip(*W_{up}), Z_{l})]")
+            if p.layers[layer.index].n_out == 1:  # layer.index counts from 1: this is the layer above
+                # one neuron above: W^T delta is its one row times its one delta, not a sum per column
+                value, column, columns = f"w * delta_{up}[0]", "w", f"W_{up}[0]"
             else:
-                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) for column, a in zip(zip(*W_{up}), A_{l})]")
+                value, column, columns = f"sum(map(operator.mul, column, delta_{up}))", "column", f"zip(*W_{up})"
+            fprime = p.fprime(layer, z, a)
+            if fprime is None:
+                lines.append(f"    delta_{l} = [{value} for {column} in {columns}]")
+            else:
+                at = "z" if z in fprime.free_symbols else "a"
+                lines.append(f"    delta_{l} = [{value} * ({printer.doprint(fprime)}) "
+                             f"for {column}, {at} in zip({columns}, {at.upper()}_{l})]")
         pairs = ", ".join(f"(W_{layer.name}, b_{layer.name}, delta_{layer.name}, A_{layer.index - 1})"
                           for layer in p.layers)
-        forward = []
-        for layer in p.layers:
-            forward += self.float_layer(printer, layer, keep_z=layer is p.output)
-        loss = printer.doprint(p.sample_loss(z, a, y))
         Ws = ", ".join(f"W_{layer.name}" for layer in p.layers)
         bs = ", ".join(f"b_{layer.name}" for layer in p.layers)
         unpack = f"    ({Ws}), ({bs}) = W, b" if len(p.layers) > 1 else f"    ({Ws},), ({bs},) = W, b"
@@ -210,28 +242,23 @@ class NumpyLayers:
             '    """One SGD step on one sample (inputs A_0, targets Y: lists), in place on W and b."""',
             unpack,
             *lines,
-            "    # BP3 and BP4 for this one sample, and the step: every W_l and b_l after every delta_l",
+            "    # BP3 and BP4 for this one sample, and the step: every W_l and b_l after every delta_l, in place",
+            "    # weight by weight (measured: no slower than a new list per row, at any width, and makes none)",
             f"    for W_l, b_l, delta, A in ({pairs}{',' if len(p.layers) == 1 else ''}):",
-            "        W_l[:] = [[w - learn_rate * (d * a) for w, a in zip(row, A)] for row, d in zip(W_l, delta)]",
-            "        b_l[:] = [bias - learn_rate * d for bias, d in zip(b_l, delta)]",
-            "",
-            "",
-            "def float_sample_loss(W, b, A_0, Y):",
-            '    """L for one sample (inputs A_0, targets Y: lists), in plain floats."""',
-            unpack,
-            *forward,
-            f"    return math.fsum({loss} for z, a, y in zip(Z_{L}, A_{L}, Y))",
+            "        for j, d in enumerate(delta):",
+            "            row = W_l[j]",
+            "            for k, a in enumerate(A):",
+            "                row[k] -= learn_rate * (d * a)",
+            "            b_l[j] -= learn_rate * d",
         ]
         return code
 
-    def float_needs_z(self, layer):
-        """Whether the float code reads the layer's Z after its A (f' or the output's delta in terms of z)."""
-        p = self.plan
-        z, a, y = Symbol("z"), Symbol("a"), Symbol("y")
-        if layer is p.output:
-            return True
-        fprime = p.fprime(layer, z, a)
-        return fprime is not None and z in fprime.free_symbols
+    def float_outputs(self, expr):
+        """``z, a, y in zip(Z_L, A_L, Y)`` for a comprehension over the outputs; z only if expr reads it."""
+        L = self.plan.output.name
+        names = ("z", "a", "y") if Symbol("z") in expr.free_symbols else ("a", "y")
+        lists = {"z": f"Z_{L}", "a": f"A_{L}", "y": "Y"}
+        return f"{', '.join(names)} in zip({', '.join(lists[name] for name in names)})"
 
     def float_layer(self, printer, layer, keep_z):
         """``Z_l`` and ``A_l`` of one sample as lists; Z_l only when it is read again."""
@@ -266,12 +293,15 @@ class NumpyLayers:
             f"TARGETS = {p.targets!r}",
             "#: samples per block in loss and gradients: a block's matrices stay in the CPU's cache",
             f"BLOCK = {BLOCK}",
-            "#: up to this many parameters train steps in plain floats (faster there), past it in numpy",
+            "#: train steps in plain floats (faster there) up to this many parameters per entry of SIZES,",
+            "#: past it in numpy: a float step costs about the same per parameter, a numpy step per layer",
             f"FLOAT_STEPS = {FLOAT_STEPS}",
+            "#: about how many numbers a stack of epochs holds when train takes their losses at once",
+            f"STACK = {STACK}",
             "",
         ]
         code = [*self.matrices(), "", "", *self.forward(), "", "", *self.sample_losses(), "", "",
-                *self.backward(), "", "", *self.gradient_sums()]
+                *self.backward(), "", "", *self.gradient_sums(), "", "", *self.sample_gradient()]
         for source in self.printer.helpers():
             parts += ["", source, ""]
         parts += ["", rule("the layers: BP1-BP4 on a block of samples, one per column"), "", "", *code, "", "",
@@ -370,42 +400,62 @@ def train(params, X, y, epochs=1000, learn_rate=0.1):
 
     Returns the trained parameters (an array in PARAMS order) and the mean loss
     over the samples after each epoch.  SGD steps follow one another, so this
-    loops over the samples, each a block of one column.
+    loops over the samples: in plain floats for a small network (_float_epochs),
+    each a block of one column past that (_numpy_epochs).  The loss after each
+    epoch waits: the parameters after each epoch are kept, and forward takes a
+    stack of many epochs at once (_mean_losses), which costs far less than a
+    forward pass of its own after every epoch.
     """
     X, y = _arrays(X, y)
     params = _params(params).copy()
-    if len(params) <= FLOAT_STEPS:
-        return _float_train(params, X, y, epochs, float(learn_rate))
-    grad = np.empty_like(params)
-    P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
-    A_0, Y = X.T, _columns(y)
-    samples = [(A_0[:, i:i + 1], Y[:, i:i + 1]) for i in range(len(X))]
-    loss_history = []
+    epochs_of = _float_epochs if len(params) <= FLOAT_STEPS * len(SIZES) else _numpy_epochs
+    # epochs per stack: its arrays (and the parameters kept) stay a few megabytes
+    stack = max(1, STACK // (len(X) * max(SIZES) + len(params)))
+    loss_history, kept = [], []
     with np.errstate(**QUIET):
-        for epoch in range(epochs):
-            for a_0, y_true in samples:
-                gradient_sums(P, G, a_0, y_true)
-                params -= learn_rate * grad
-            *_, Z_L, A_L = forward(P, A_0)
-            loss_history.append(float(np.mean(sample_losses(Z_L, A_L, Y))))
+        for after_epoch in epochs_of(params, X, y, epochs, float(learn_rate)):
+            kept.append(after_epoch)
+            if len(kept) == stack:
+                loss_history += _mean_losses(np.array(kept), X, y)
+                kept.clear()
+        if kept:
+            loss_history += _mean_losses(np.array(kept), X, y)
     return params, loss_history
 
 
-def _float_train(params, X, y, epochs, learn_rate):
-    """train for a small network: the same steps in plain floats (float_step), params filled in at the end."""
+def _float_epochs(params, X, y, epochs, learn_rate):
+    """train's epochs in plain floats (float_step), each followed by the parameters it ends at (a list in
+    PARAMS order); params is filled in after the last."""
     P = matrices(params)
     n = len(P) // 2
     W = [M.tolist() for M in P[:n]]
     b = [column[:, 0].tolist() for column in P[n:]]
     samples = list(zip(X.tolist(), _columns(y).T.tolist()))
-    loss_history = []
     for epoch in range(epochs):
         for x, y_true in samples:
             float_step(W, b, x, y_true, learn_rate)
-        loss_history.append(math.fsum(float_sample_loss(W, b, x, y_true) for x, y_true in samples) / len(samples))
+        yield [w for W_l in W for row in W_l for w in row] + [bias for b_l in b for bias in b_l]
     for M, rows in zip(P, W + [[[value] for value in column] for column in b]):
         M[...] = rows  # views of params: this fills it in PARAMS order
-    return params, loss_history
+
+
+def _numpy_epochs(params, X, y, epochs, learn_rate):
+    """train's epochs in numpy, in place on params, each followed by a copy of the parameters it ends at."""
+    grad = np.empty_like(params)
+    P, G = matrices(params), matrices(grad)  # views: a step on params moves every W_l and b_l
+    A_0, Y = X.T, _columns(y)
+    samples = [(A_0[:, i:i + 1], Y[:, i:i + 1]) for i in range(len(X))]
+    for epoch in range(epochs):
+        for a_0, y_true in samples:
+            sample_gradient(P, G, a_0, y_true)
+            params -= learn_rate * grad
+        yield params.copy()
+
+
+def _mean_losses(stack, X, y):
+    """The mean loss over the samples (rows of X, targets y) at each row of stack (parameters), as a list."""
+    *_, Z_L, A_L = forward(matrices(stack), X.T)
+    return np.mean(sample_losses(Z_L, A_L, _columns(y)), axis=-1).tolist()
 
 
 def predict(params, X):
