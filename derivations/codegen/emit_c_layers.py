@@ -236,17 +236,16 @@ class CLayers:
             l, prev = layer.name, layer.index - 1
             body += [
                 f"    /* layer {l}: z_{l} = W_{l} a_{prev} + b_{l}, a_{l} = f(z_{l}) with f = {layer.activation.name} */",
+                f"    row_sums(v->z_{l}, params + W_{l}_AT, v->a_{prev}, N_{l}, N_{prev});",
                 f"    for (int j = 0; j < N_{l}; j++) {{",
-                f"        const double *row = params + W_{l}_AT + j * N_{prev};    /* row j of W_{l} */",
-                "        double sum = 0.0;",
-                f"        for (int k = 0; k < N_{prev}; k++)",
-                f"            sum += row[k] * v->a_{prev}[k];",
-                f"        const double z = sum + params[b_{l}_AT + j];    /* z = W a + b */",
+                f"        const double z = v->z_{l}[j] + params[b_{l}_AT + j];    /* z = W a + b */",
                 f"        v->z_{l}[j] = z;",
                 f"        v->a_{l}[j] = {self.printer.doprint(p.activation(layer, Z))};    /* a = f(z) */",
                 "    }",
             ]
         return [
+            ROW_SUMS.strip("\n"),
+            "",
             "/* The forward pass of one sample x[NN_N_INPUTS] into v, layer by layer.  Each sum adds as the",
             " * block's kernels add (from 0, input by input, then the bias), so the numbers are the same. */",
             "static void one_forward(const double *params, const double *x, struct nn_one *v)",
@@ -633,6 +632,37 @@ static double lanes_sum(const double *u, long cols)
         NN_ADD(sum[1], x[1]);
     }
     return lanes_total(sum);
+}
+"""
+
+ROW_SUMS = """
+/* out = M a for a rows x inner matrix M (row-major, as W_l in params) and a vector a: each row's
+ * sum from 0, input by input, as the block's kernels add.  Four rows at a time, so that four sums
+ * are under way at once; one sum alone waits for each of its additions before the next. */
+static void row_sums(double *out, const double *M, const double *a, int rows, int inner)
+{
+    int j = 0;
+    for (; j + 4 <= rows; j += 4) {
+        const double *m = M + (long)j * inner;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        for (int k = 0; k < inner; k++) {
+            s0 += m[k] * a[k];
+            s1 += m[inner + k] * a[k];
+            s2 += m[2 * inner + k] * a[k];
+            s3 += m[3 * inner + k] * a[k];
+        }
+        out[j] = s0;
+        out[j + 1] = s1;
+        out[j + 2] = s2;
+        out[j + 3] = s3;
+    }
+    for (; j < rows; j++) {
+        const double *m = M + (long)j * inner;
+        double sum = 0.0;
+        for (int k = 0; k < inner; k++)
+            sum += m[k] * a[k];
+        out[j] = sum;
+    }
 }
 """
 
