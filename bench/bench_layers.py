@@ -43,6 +43,7 @@ Run::
     python bench/bench_layers.py              # about two minutes
     python bench/bench_layers.py --rounds 7 --skip-jax
     python bench/bench_layers.py --only wide  # measurement 1 alone
+    python bench/bench_layers.py --only train --one-call   # the training, one call per round
 """
 
 import argparse
@@ -71,14 +72,20 @@ WIDE = Network((2, 64, 64, 1))
 ARTICLE = Network()
 
 
-def best_times(runs, rounds, fill=0.02):
+#: seconds of calls in a row that time a fast contender (--one-call: 0, one call per round)
+FILL = 0.02
+
+
+def best_times(runs, rounds, fill=None):
     """``{name: (best seconds per call, result)}``: every round runs each contender in turn.
 
     The first round calls each once.  Later rounds call a contender as many times
-    in a row as take ``fill`` seconds (once, for any that takes longer) and divide,
-    as ``timeit`` does: a call of under a millisecond, timed once right after a
-    contender that ran for 50 ms, measures mostly the caches that one left cold.
+    in a row as take ``fill`` seconds (default :data:`FILL`; once, for any that
+    takes longer) and divide, as ``timeit`` does: a call of under a millisecond,
+    timed once right after a contender that ran for 50 ms, measures mostly what
+    that one left behind (cold caches, a core that slowed down).
     """
+    fill = FILL if fill is None else fill
     best = {name: (float("inf"), None) for name in runs}
     calls = dict.fromkeys(runs, 1)
     for _ in range(rounds):
@@ -352,9 +359,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=PARTS, action="append",
                         help="run only this measurement (again for several); default: all")
+    parser.add_argument("--one-call", action="store_true",
+                        help="time every contender by one call per round, even a fast one (default: calls "
+                             "in a row for 20 ms, divided)")
     parser.add_argument("--one-thread", action="store_true",
                         help="do not run the 2-64-64-1 race again with two BLAS threads")
     args = parser.parse_args(argv)
+    global FILL
+    FILL = 0.0 if args.one_call else FILL
     parts = args.only or PARTS
     rng = np.random.default_rng(args.seed)
     threads = os.environ["OPENBLAS_NUM_THREADS"]
@@ -432,6 +444,7 @@ def two_threads(args):
     print("\n--- 2-64-64-1 again, with OPENBLAS_NUM_THREADS=2 (a child process; jax.jit as above) ---", flush=True)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "2", "MKL_NUM_THREADS": "2"}
     command = [sys.executable, __file__, "--only", "wide", "--one-thread", "--rounds", str(args.rounds),
+               *(["--one-call"] if args.one_call else []),
                "--wide-samples", str(args.wide_samples), "--seed", str(args.seed), "--skip-jax"]  # jax: done once
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     print(result.stdout, end="", flush=True)

@@ -236,11 +236,14 @@ class CLayers:
             l, prev = layer.name, layer.index - 1
             body += [
                 f"    /* layer {l}: z_{l} = W_{l} a_{prev} + b_{l}, a_{l} = f(z_{l}) with f = {layer.activation.name} */",
-                f"    row_sums(v->z_{l}, params + W_{l}_AT, v->a_{prev}, N_{l}, N_{prev});",
-                f"    for (int j = 0; j < N_{l}; j++) {{",
-                f"        const double z = v->z_{l}[j] + params[b_{l}_AT + j];    /* z = W a + b */",
-                f"        v->z_{l}[j] = z;",
-                f"        v->a_{l}[j] = {self.printer.doprint(p.activation(layer, Z))};    /* a = f(z) */",
+                f"    for (int j0 = 0; j0 < N_{l}; j0 += 4) {{    /* four rows at a time (row_sums), then their f */",
+                f"        const int rows = N_{l} - j0 < 4 ? N_{l} - j0 : 4;",
+                f"        row_sums(v->z_{l} + j0, params + W_{l}_AT + (long)j0 * N_{prev}, v->a_{prev}, rows, N_{prev});",
+                "        for (int j = j0; j < j0 + rows; j++) {",
+                f"            const double z = v->z_{l}[j] + params[b_{l}_AT + j];    /* z = W a + b */",
+                f"            v->z_{l}[j] = z;",
+                f"            v->a_{l}[j] = {self.printer.doprint(p.activation(layer, Z))};    /* a = f(z) */",
+                "        }",
                 "    }",
             ]
         return [
@@ -638,7 +641,8 @@ static double lanes_sum(const double *u, long cols)
 ROW_SUMS = """
 /* out = M a for a rows x inner matrix M (row-major, as W_l in params) and a vector a: each row's
  * sum from 0, input by input, as the block's kernels add.  Four rows at a time, so that four sums
- * are under way at once; one sum alone waits for each of its additions before the next. */
+ * are under way at once; one sum alone waits for each of its additions before the next.  The
+ * forward pass asks for four rows, then takes their activations while the numbers are at hand. */
 static void row_sums(double *out, const double *M, const double *a, int rows, int inner)
 {
     int j = 0;
