@@ -199,7 +199,7 @@ def test_a_damaged_entry_is_not_used_but_made_again(cache, damage):
 
 def test_an_entry_of_another_user_is_not_used(cache):
     require_root("giving a cache entry to another user")
-    right = sourcecache.source(NET, "numpy", None, generate)
+    sourcecache.source(NET, "numpy", None, generate)  # an entry, which another user then owns
     source, record = kept(cache)
     os.chown(source, 12345, 12345)
     assert sourcecache.source(NET, "numpy", None, lambda *args: "made afresh") == "made afresh"
