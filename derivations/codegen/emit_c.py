@@ -69,6 +69,11 @@ class CFile:
         body = ["    " + code if code else "" for code in aligned(rows, "/*", end=" */")]
         return [*doc_comment(doc), signature, "{", *body, *tail, "}"]
 
+    def row_inputs(self, used):
+        """``const double x1 = X[i * NN_N_INPUTS + 0];`` ... for the inputs of sample i that ``used`` names."""
+        return [(f"const double {x} = X[i * NN_N_INPUTS + {k}];", "") for k, x in enumerate(self.listing.inputs)
+                if x in used]
+
     def forward_block(self, forward, stored, layer_of):
         """forward(): the forward passes of m samples, one loop per layer, results in q[i]."""
         ls = self.listing
@@ -79,7 +84,7 @@ class CFile:
             used = {symbol.name for line in lines for symbol in line.expr.free_symbols}
             outs = ", ".join(n.out.name for n in ls.graph.layers[layer - 1])
             rows += [("", ""), (f"/* layer {layer}: {outs} */", ""), ("for (long i = 0; i < m; i++) {", "")]
-            body = [(f"const double {x} = X[i * NN_N_INPUTS + {k}];", "") for k, x in enumerate(ls.inputs) if x in used]
+            body = self.row_inputs(used)
             body += [(f"const double {v} = q[i].{v};", "") for v in stored if v in used and layer_of[v] < layer]
             body += self.statements(lines)
             body += [(f"q[i].{line.name} = {line.name};", "") for line in lines if line.name in stored]
@@ -158,7 +163,7 @@ class CFile:
             *code,
             "",
             rule("every sample"),
-            BATCH.replace("{training}", TRAINING.replace("{history}", "\n".join(history) + "\n") + NN_TRAIN).rstrip("\n"),
+            BATCH.replace("{training}", SGD_STEP + "\n".join(history) + "\n\n" + NN_TRAIN).rstrip("\n"),
         ]
         return "\n".join(parts) + "\n"
 
@@ -166,7 +171,7 @@ class CFile:
         """nn_train_history: the article's train(), each step written out, the parameters in locals."""
         ls = self.listing
         used = {symbol.name for line in forward + backward for symbol in line.expr.free_symbols}
-        step = [(f"const double {x} = X[i * NN_N_INPUTS + {k}];", "") for k, x in enumerate(ls.inputs) if x in used]
+        step = self.row_inputs(used)
         step += [(f"const double {t} = y[i * NN_N_OUTPUTS + {k}];", "") for k, t in enumerate(ls.targets) if t in used]
         step += self.statements(forward, "forward") + self.statements(backward, "backward")
         step += [("", ""), ("/* the step: each parameter minus learn_rate * dL/dparam */", "")]
@@ -281,8 +286,8 @@ def rule(title):
     return f"/* ---- {title} ".ljust(WIDTH - 3, "-") + " */"
 
 
-#: the article's training in the scalar style, around its nn_train_history (CFile.training_loop)
-TRAINING = """/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
+#: the scalar style's nn_sgd_step (its nn_train_history is written by CFile.training_loop)
+SGD_STEP = """/* One step of the article's SGD on one sample: each parameter minus learn_rate * dL/dparam. */
 void nn_sgd_step(double *params, const double *x, const double *y, double learn_rate)
 {
     double grad[NN_N_PARAMS];
@@ -291,7 +296,6 @@ void nn_sgd_step(double *params, const double *x, const double *y, double learn_
         params[k] -= learn_rate * grad[k];
 }
 
-{history}
 """
 
 #: nn_train, the same in both styles

@@ -64,18 +64,22 @@ def block_size(plan):
 Z, A, Y = Symbol("z"), Symbol("a"), Symbol("y")
 
 
+def declared(expr, indent, places):
+    """``const double z = ..., a = ...;`` for the element symbols (z, a, y) ``expr`` reads, from ``places``."""
+    used = [f"{symbol} = {places[symbol]}" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
+    return [f"{indent}const double {', '.join(used)};"] if used else []
+
+
 def reads(expr, layer, indent, row="j", column="s", skip=False):
-    """``const double z = q->Z_2[j][s], ...;`` for the element symbols ``expr`` reads."""
+    """``const double z = q->Z_2[j][s], ...;`` for the element symbols ``expr`` reads, in a block ``q``."""
     arrays = {Z: f"Z_{layer}", A: f"A_{layer}", Y: "Y"}
-    used = [f"{symbol} = q->{arrays[symbol]}[{row}][{column}]" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
-    return [f"{indent}const double {', '.join(used)};"] if used and not skip else []
+    places = {symbol: f"q->{array}[{row}][{column}]" for symbol, array in arrays.items()}
+    return [] if skip else declared(expr, indent, places)
 
 
 def one_reads(expr, layer, indent, row="j"):
     """``const double z = v->z_2[j], ...;`` for the element symbols ``expr`` reads, of one sample ``v``."""
-    arrays = {Z: f"v->z_{layer}[{row}]", A: f"v->a_{layer}[{row}]", Y: f"t[{row}]"}
-    used = [f"{symbol} = {arrays[symbol]}" for symbol in (Z, A, Y) if symbol in expr.free_symbols]
-    return [f"{indent}const double {', '.join(used)};"] if used else []
+    return declared(expr, indent, {Z: f"v->z_{layer}[{row}]", A: f"v->a_{layer}[{row}]", Y: f"t[{row}]"})
 
 
 class CLayers:
